@@ -1,0 +1,41 @@
+using EdgeTok.Numerics;
+
+namespace EdgeTok.Tests.Numerics;
+
+public class GemmTests
+{
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 5, 7)]
+    [InlineData(4, 4, 16)]
+    [InlineData(9, 13, 129)]
+    [InlineData(17, 33, 64)]
+    [InlineData(64, 300, 256)]
+    public void MultiplyTransposed_matches_naive_double_product(int m, int n, int k)
+    {
+        var rng = new Random(m * 1000 + n * 10 + k);
+        var a = new float[m * k];
+        var b = new float[n * k];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
+        for (int i = 0; i < b.Length; i++) b[i] = (float)(rng.NextDouble() * 2 - 1);
+        var c = new float[m * n];
+        Gemm.MultiplyTransposed(a, b, c, m, n, k);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[j * k + p];
+                Assert.True(Math.Abs(c[i * n + j] - s) <= 1e-5 * Math.Max(1, Math.Sqrt(k)), $"C[{i},{j}] = {c[i * n + j]}, expected {s}");
+            }
+        // Accumulate adds on top of what is there.
+        var c2 = (float[])c.Clone();
+        Gemm.MultiplyTransposed(a, b, c2, m, n, k, accumulate: true);
+        for (int i = 0; i < c.Length; i++) Assert.Equal(2 * c[i], c2[i], 4);
+    }
+
+    [Fact]
+    public void MultiplyTransposed_rejects_short_operands()
+    {
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyTransposed(new float[3], new float[4], new float[4], 2, 2, 2));
+    }
+}
