@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace EdgeTok.Tests.Audio;
 
 /// <summary>The tiny EnCodec golden set end to end: ONNX encoder/decoder + native RVQ.</summary>
-public class EncodecCodecTests(ITestOutputHelper output) : IClassFixture<EncodecCodecTests.Fixture>
+public class EncodecCodecTests(EncodecCodecTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<EncodecCodecTests.Fixture>
 {
     private const int Dim = 32;
 
@@ -21,7 +21,7 @@ public class EncodecCodecTests(ITestOutputHelper output) : IClassFixture<Encodec
 
     internal static string ManifestPath => Path.Combine(TestPaths.RepoRoot, "models", "encodec-24k-tiny", "edgetok.json");
 
-    private readonly NeuralAudioCodec _codec = new Fixture().Codec;
+    private readonly NeuralAudioCodec _codec = fixture.Codec;
 
     [Fact]
     public void Info_reflects_the_manifest()
