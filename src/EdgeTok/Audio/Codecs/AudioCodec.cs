@@ -1,4 +1,5 @@
 using EdgeTok.Audio.Quantization;
+using EdgeTok.IO.Audio;
 
 namespace EdgeTok.Audio.Codecs;
 
@@ -42,6 +43,42 @@ public abstract class AudioCodec : IDisposable
     /// </summary>
     /// <exception cref="EdgeTokException">Wrong rate, empty input, NaN/infinite samples, or a bad codebook/bandwidth choice (<see cref="StatusCode.InvalidArgument"/>).</exception>
     public abstract AudioCodes Encode(ReadOnlySpan<float> pcm, int sampleRate, AudioEncodeOptions? options = null);
+
+    /// <summary>
+    /// Encodes a clip at any rate and channel count: channels are mixed down to mono (or a mono clip
+    /// duplicated for a stereo codec) and the audio resampled to the codec's rate first.
+    /// </summary>
+    /// <exception cref="EdgeTokException">A channel layout that cannot be mapped, or the errors of <see cref="Encode(ReadOnlySpan{float}, int, AudioEncodeOptions?)"/>.</exception>
+    public AudioCodes Encode(AudioClip clip, AudioEncodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        var c = ToCodecLayout(clip);
+        return Encode(c.Samples, c.SampleRate, options);
+    }
+
+    /// <summary>The clip converted to the codec's channel count and sample rate.</summary>
+    /// <exception cref="EdgeTokException">A channel layout that cannot be mapped (<see cref="StatusCode.InvalidArgument"/>).</exception>
+    public AudioClip ToCodecLayout(AudioClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        var info = Info;
+        if (clip.Channels != info.Channels)
+        {
+            if (info.Channels == 1) clip = clip.ToMono();
+            else if (clip.Channels == 1)
+            {
+                var dup = new float[clip.Frames * info.Channels];
+                for (int t = 0; t < clip.Frames; t++)
+                    for (int ch = 0; ch < info.Channels; ch++) dup[t * info.Channels + ch] = clip.Samples[t];
+                clip = new AudioClip(dup, clip.SampleRate, info.Channels);
+            }
+            else throw EdgeTokException.Argument($"cannot map {clip.Channels} channels to the codec's {info.Channels}");
+        }
+        return clip.Resample(info.SampleRate);
+    }
+
+    /// <summary>Decodes codes to a clip at the codec's rate and channel count.</summary>
+    public AudioClip DecodeToClip(AudioCodes codes) => new(Decode(codes), Info.SampleRate, Info.Channels);
 
     /// <summary>Decodes codes to interleaved PCM, applying the stored scales and trimming to the encoded length when known.</summary>
     /// <exception cref="EdgeTokException">Codes out of range or a codebook count the codec cannot decode (<see cref="StatusCode.InvalidArgument"/>).</exception>

@@ -3,7 +3,7 @@ namespace EdgeTok.Audio.Codecs;
 /// <summary>What a loaded audio codec is: rates, sizes and the code layout it produces.</summary>
 /// <param name="Kind">Codec family from the manifest, e.g. <c>encodec</c>, <c>snac</c>, <c>mulaw</c>.</param>
 /// <param name="Name">Model name from the manifest.</param>
-/// <param name="SampleRate">Audio sample rate in Hz; <see cref="AudioCodec.Encode"/> requires input at this rate.</param>
+/// <param name="SampleRate">Audio sample rate in Hz; <see cref="AudioCodec.Encode(ReadOnlySpan{float}, int, AudioEncodeOptions?)"/> requires input at this rate.</param>
 /// <param name="Channels">Audio channels (interleaved in PCM buffers).</param>
 /// <param name="HopLength">Samples per code frame.</param>
 /// <param name="FrameRate">Code frames per second.</param>
