@@ -1,11 +1,13 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using EdgeTok.Numerics;
 
 namespace EdgeTok.Audio.Quantization;
 
 /// <summary>
 /// The shared search kernel: for a block of rows x, argmin_k ||x − c_k||² computed as
-/// argmin_k (||c_k||² − 2 x·c_k) with one GEMM per block (the ||x||² term is constant per row).
+/// argmin_k (||c_k||² − 2 x·c_k), GEMM-shaped per block of rows over a panel-packed codebook
+/// (<see cref="CodebookPanels"/>; the ||x||² term is constant per row).
 /// Candidates whose expanded-form distance lies within float32 rounding of the best are re-ranked
 /// with exact float64 distances, so near-ties resolve as a direct float64 reference would; exact ties
 /// go to the lowest index.
@@ -28,39 +30,59 @@ internal static class NearestCodeword
     }
 
     /// <summary>
-    /// Nearest codeword for each of <paramref name="rows"/> rows of <paramref name="x"/> [rows, dim]
-    /// (rows ≤ <see cref="BlockRows"/> is not required but bounds <paramref name="scores"/>: [rows, k]).
+    /// Nearest codeword for each of <paramref name="rows"/> rows of <paramref name="x"/> [rows, dim];
+    /// <paramref name="scores"/> holds at least rows × <see cref="CodebookPanels.PaddedK"/> values.
     /// </summary>
-    internal static void Search(ReadOnlySpan<float> x, int rows, int dim, ReadOnlySpan<float> codebook, ReadOnlySpan<float> norms, int k,
+    internal static void Search(ReadOnlySpan<float> x, int rows, CodebookPanels panels, ReadOnlySpan<float> codebook, ReadOnlySpan<float> norms,
         Span<float> scores, Span<int> best)
     {
-        Gemm.MultiplyTransposed(x, codebook, scores, rows, k, dim);
+        panels.Distances(x, rows, scores);
+        int k = panels.K, dim = panels.D, stride = panels.PaddedK;
         for (int r = 0; r < rows; r++)
         {
-            var row = scores.Slice(r * k, k);
-            TensorPrimitives.MultiplyAdd(row, -2f, norms, row);
+            var row = scores.Slice(r * stride, k);
             int b = TensorPrimitives.IndexOfMin(row);
             var xr = x.Slice(r * dim, dim);
-            float v = row[b];
             float xx = TensorPrimitives.Dot(xr, xr);
             // Rounding in the expanded form is bounded by a few ulps of ||x||² + ||c||²; anything
             // within that band may be the true nearest and is re-checked exactly.
-            float tol = 2e-5f * (xx + norms[b]) + 1e-30f;
-            float limit = v + tol;
-            double bestD = -1;
-            for (int j = 0; j < k; j++)
+            float limit = row[b] + (2e-5f * (xx + norms[b]) + 1e-30f);
+            if (CountAtMost(row, limit) > 1)
             {
-                if (j == b || row[j] > limit) continue;
-                if (bestD < 0) bestD = Exact(xr, codebook.Slice(b * dim, dim));
-                double dj = Exact(xr, codebook.Slice(j * dim, dim));
-                if (dj < bestD || (dj == bestD && j < b))
+                double bestD = Exact(xr, codebook.Slice(b * dim, dim));
+                for (int j = 0; j < k; j++)
                 {
-                    b = j;
-                    bestD = dj;
+                    if (j == b || row[j] > limit) continue;
+                    double dj = Exact(xr, codebook.Slice(j * dim, dim));
+                    if (dj < bestD || (dj == bestD && j < b))
+                    {
+                        b = j;
+                        bestD = dj;
+                    }
                 }
             }
             best[r] = b;
         }
+    }
+
+    private static int CountAtMost(ReadOnlySpan<float> row, float limit)
+    {
+        int n = 0, i = 0;
+        ref float p = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(row);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var l = Vector256.Create(limit);
+            for (; i + 8 <= row.Length; i += 8)
+                n += System.Numerics.BitOperations.PopCount(Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref p, (nuint)i), l).ExtractMostSignificantBits());
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var l = Vector128.Create(limit);
+            for (; i + 4 <= row.Length; i += 4)
+                n += System.Numerics.BitOperations.PopCount(Vector128.LessThanOrEqual(Vector128.LoadUnsafe(ref p, (nuint)i), l).ExtractMostSignificantBits());
+        }
+        for (; i < row.Length; i++) if (row[i] <= limit) n++;
+        return n;
     }
 
     private static double Exact(ReadOnlySpan<float> x, ReadOnlySpan<float> c)

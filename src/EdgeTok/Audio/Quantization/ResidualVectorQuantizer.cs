@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using EdgeTok.Numerics;
 
 namespace EdgeTok.Audio.Quantization;
 
@@ -14,6 +15,7 @@ public sealed class ResidualVectorQuantizer
 {
     private readonly float[] _codebooks;
     private readonly float[][] _norms;
+    private readonly CodebookPanels[] _panels;
 
     /// <summary>
     /// Creates a quantizer from codebooks laid out [levels, codebookSize, dimension] (row k of level q
@@ -34,7 +36,12 @@ public sealed class ResidualVectorQuantizer
         Dimension = dimension;
         _codebooks = codebooks.ToArray();
         _norms = new float[levels][];
-        for (int q = 0; q < levels; q++) _norms[q] = NearestCodeword.RowNorms(Codebook(q), codebookSize, dimension);
+        _panels = new CodebookPanels[levels];
+        for (int q = 0; q < levels; q++)
+        {
+            _norms[q] = NearestCodeword.RowNorms(Codebook(q), codebookSize, dimension);
+            _panels[q] = new CodebookPanels(Codebook(q), _norms[q], codebookSize, dimension);
+        }
     }
 
     /// <summary>Number of levels (codebooks).</summary>
@@ -93,7 +100,7 @@ public sealed class ResidualVectorQuantizer
     {
         int d = Dimension, k = CodebookSize, block = NearestCodeword.BlockRows;
         var residual = ws.Floats(0, block * d);
-        var scores = ws.Floats(1, block * k);
+        var scores = ws.Floats(1, block * _panels[0].PaddedK);
         var best = ws.Ints(0, block);
         for (int t0 = 0; t0 < frames; t0 += block)
         {
@@ -103,7 +110,7 @@ public sealed class ResidualVectorQuantizer
             for (int q = 0; q < levels; q++)
             {
                 var cb = Codebook(q);
-                NearestCodeword.Search(r, rows, d, cb, _norms[q], k, scores, best);
+                NearestCodeword.Search(r, rows, _panels[q], cb, _norms[q], scores, best);
                 for (int i = 0; i < rows; i++)
                 {
                     int c = best[i];
