@@ -107,7 +107,7 @@ def test_round_trip_and_labels():
     assert ids.tolist() == [ID_ONE, ID_TWO, 0, 1] and mask.tolist() == [True, True, False, True]
     # Exactly on a boundary goes to the upper bucket (bucketize right=True).
     b = np.float32((np.float32(c[99]) + np.float32(c[100])) / np.float32(2))
-    ids, _ = bins.encode_labels(np.array([b, np.nextafter(b, np.float32(-1))], dtype=np.float32), 1.0)
+    ids, _ = bins.encode_labels(np.array([b, np.nextafter(b, np.float32(-np.inf))], dtype=np.float32), 1.0)
     assert ids[:2].tolist() == [103, 102]
     # decode accepts other integer dtypes and clamps any id like the reference.
     assert bins.decode(np.array([0, 5000], dtype=np.int64), 2.0).tolist() == [-30.0, 30.0]
