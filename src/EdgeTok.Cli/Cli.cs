@@ -11,6 +11,7 @@ internal static class Cli
     [
         new Commands.InfoCommand(),
         new Commands.AudioProbeCommand(),
+        new Commands.TsBinsCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
