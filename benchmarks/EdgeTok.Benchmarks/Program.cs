@@ -2,9 +2,12 @@ using BenchmarkDotNet.Running;
 
 namespace EdgeTok.Benchmarks;
 
-/// <summary>Entry point: <c>dotnet run -c Release -- --filter '*Rvq*' --job short</c>.</summary>
+/// <summary>
+/// BenchmarkDotNet entry point. Examples:
+///   dotnet run -c Release --project benchmarks/EdgeTok.Benchmarks -- --filter '*Gemm*' --job short
+///   dotnet run -c Release --project benchmarks/EdgeTok.Benchmarks -- --list flat
+/// </summary>
 public static class Program
 {
-    /// <summary>Runs the benchmarks selected on the command line.</summary>
     public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 }

@@ -18,7 +18,7 @@ internal static unsafe class IoExports
         public double DurationSeconds;
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "edgetok_wav_info")]
+    [UnmanagedCallersOnly(EntryPoint = "edgetok_wav_info_read")]
     public static int GetWavInfo(byte* path, WavInfo* info)
     {
         try

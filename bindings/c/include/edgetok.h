@@ -1,0 +1,191 @@
+/*
+ * edgetok.h — the C ABI of EdgeTok (libedgetok.so). This header is the source of truth for the ABI.
+ *
+ * Conventions
+ * -----------
+ * - Every function that can fail returns an int32_t status: EDGETOK_OK (0) on success, otherwise one
+ *   of the EDGETOK_STATUS_* codes below. On failure a message is kept per thread; read it with
+ *   edgetok_last_error() before the next EdgeTok call on the same thread.
+ * - No function aborts the process, calls exit(), or lets an exception escape.
+ * - Handles are opaque. A destroyed, foreign or made-up handle is detected and rejected with
+ *   EDGETOK_STATUS_INVALID_HANDLE. Destroying NULL is a no-op.
+ * - Structs passed in start with uint32_t struct_size; set it with the matching *_init() function
+ *   (or to sizeof the struct) so the library can grow structs without breaking old callers.
+ *   Structs hold only fixed-width types.
+ *
+ * Buffer ownership (read this once)
+ * ---------------------------------
+ * - The library NEVER hands the caller memory to free. All outputs go into caller-owned buffers.
+ * - Outputs use a two-call pattern: each output buffer comes with a capacity (in ELEMENTS, not
+ *   bytes) and a `size_t *required` that receives the element count the output needs.
+ *     * buffer == NULL and capacity == 0: a size query; returns EDGETOK_OK and sets *required.
+ *     * capacity < required: returns EDGETOK_STATUS_BUFFER_TOO_SMALL, sets *required, writes nothing.
+ *     * otherwise the output is written and *required says how much of the buffer was used.
+ *   `required` may be NULL when the caller already knows the size.
+ * - Strings returned as `const char *` (versions, status strings) are static: valid for the life of
+ *   the process, never freed. edgetok_last_error() points to thread-local storage that stays valid
+ *   until the next EdgeTok call on that thread.
+ * - Input buffers are only read during the call; the library keeps no pointer to them.
+ *
+ * Thread safety
+ * -------------
+ * - Version, status and build-info functions: safe from any thread at any time.
+ * - Loaded models (Kairos, audio codecs) are immutable: one handle may be used from many threads at
+ *   once. Streams are mutable: one stream must be used by one thread at a time.
+ * - edgetok_set_log_callback: call it before other threads use the library; the callback itself may
+ *   be invoked from any thread that calls into EdgeTok.
+ */
+#ifndef EDGETOK_H
+#define EDGETOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EDGETOK_ABI_MAJOR 1
+#define EDGETOK_ABI_MINOR 0
+
+/* ---- Status codes ---------------------------------------------------------------------------- */
+#define EDGETOK_OK                        0
+#define EDGETOK_STATUS_INVALID_ARGUMENT   1  /* an argument is out of range or inconsistent       */
+#define EDGETOK_STATUS_NULL_POINTER       2  /* a required pointer or handle was NULL             */
+#define EDGETOK_STATUS_BUFFER_TOO_SMALL   3  /* see *required for the element count needed         */
+#define EDGETOK_STATUS_INVALID_FORMAT     4  /* malformed, truncated or foreign file/bytes         */
+#define EDGETOK_STATUS_IO_ERROR           5  /* a file could not be opened, read or written        */
+#define EDGETOK_STATUS_NOT_FOUND          6  /* file, tensor, column or model does not exist       */
+#define EDGETOK_STATUS_UNSUPPORTED        7  /* well-formed but unsupported (dtype, op, config)    */
+#define EDGETOK_STATUS_INVALID_STATE      8  /* not allowed now (e.g. push after flush)            */
+#define EDGETOK_STATUS_LIMIT_EXCEEDED     9  /* would exceed a documented resource limit           */
+#define EDGETOK_STATUS_INVALID_HANDLE    10  /* handle destroyed, of another kind, or made up      */
+#define EDGETOK_STATUS_INTERNAL          99  /* a bug: please report the message                   */
+
+/* ---- Log levels ------------------------------------------------------------------------------ */
+#define EDGETOK_LOG_DEBUG   0
+#define EDGETOK_LOG_INFO    1
+#define EDGETOK_LOG_WARNING 2
+#define EDGETOK_LOG_ERROR   3
+
+/* ---- Core ------------------------------------------------------------------------------------ */
+
+/* ABI version as (major << 16) | minor. A caller built against major M works with any library of
+ * major M and minor >= the minor it was built with. Thread-safe. */
+uint32_t edgetok_abi_version(void);
+
+/* Library version string, e.g. "0.1.0". Static. Thread-safe. */
+const char *edgetok_version(void);
+
+/* Short constant description of a status code ("buffer too small"). Static. Thread-safe. */
+const char *edgetok_status_string(int32_t status);
+
+/* Message of the last failed call on this thread ("" if none). Thread-local; valid until the next
+ * EdgeTok call on this thread. */
+const char *edgetok_last_error(void);
+
+/* Build info as a NUL-terminated JSON object: version, abi, runtime, isa_compiled (the ISA level
+ * this library variant was compiled for), isa_cpu, vector_path ("avx512", "avx2", "sse", ...),
+ * vector_bits, onnxruntime. Two-call pattern; capacity and *required count bytes including the NUL.
+ * Thread-safe. */
+int32_t edgetok_build_info(char *buffer, size_t capacity, size_t *required);
+
+/* Log callback: receives a level and a NUL-terminated UTF-8 message (valid only during the call)
+ * and the user pointer given here. Pass fn = NULL to remove it. min_level: EDGETOK_LOG_*. */
+typedef void (*edgetok_log_fn)(int32_t level, const char *message, void *user);
+int32_t edgetok_set_log_callback(edgetok_log_fn fn, int32_t min_level, void *user);
+
+/* ---- Audio files ----------------------------------------------------------------------------- */
+
+typedef struct edgetok_wav_info {
+    uint32_t struct_size;     /* = sizeof(edgetok_wav_info) */
+    int32_t sample_rate;      /* Hz */
+    int32_t channels;
+    int32_t bits_per_sample;  /* of the file: 8, 16, 24, 32 (PCM) or 32, 64 (float) */
+    int64_t frames;           /* samples per channel */
+    double duration_seconds;
+} edgetok_wav_info;
+
+/* Properties of a WAV file (PCM 8/16/24/32-bit or float). Truncated or non-WAV files fail with
+ * EDGETOK_STATUS_INVALID_FORMAT. Thread-safe. */
+int32_t edgetok_wav_info_read(const char *path, edgetok_wav_info *info);
+
+/* Reads a WAV file, down-mixes it to mono and resamples it to target_rate (0 keeps the file's rate).
+ * samples: float32 in [-1, 1]; two-call pattern over the sample count. *sample_rate (may be NULL)
+ * receives the output rate. Thread-safe. */
+int32_t edgetok_wav_read_mono(const char *path, int32_t target_rate, float *samples, size_t capacity,
+                              size_t *required, int32_t *sample_rate);
+
+/* Writes mono or interleaved multi-channel float32 samples as a 16-bit PCM WAV file. */
+int32_t edgetok_wav_write(const char *path, const float *samples, size_t count, int32_t sample_rate,
+                          int32_t channels);
+
+/* Band-limited, time-aligned resampling of one channel from from_rate to to_rate. The output has
+ * round(count * to_rate / from_rate) samples; two-call pattern. Thread-safe. */
+int32_t edgetok_resample(const float *input, size_t count, int32_t from_rate, int32_t to_rate,
+                         float *output, size_t capacity, size_t *required);
+
+/* ---- Time series: Chronos mean-scale uniform bins (weight-free discrete ids) -------------------
+ * The tokenizer of the Chronos models: scale = mean |x| over the observed values of the context
+ * (1 when that is not > 0), id = bucketize(x / scale, boundaries, right) + n_special_tokens, clamped
+ * to [0, n_tokens - 1]; NaN marks a missing value (pad id, mask 0); an EOS id (mask 1) is appended.
+ * Decoding: centers[clamp(id - n_special_tokens - 1, 0, n_centers - 1)] * scale. Details, float32
+ * summation order and limits: docs/chronos-bins.md. +/-Inf inputs fail with INVALID_ARGUMENT.
+ * A bins handle is immutable: one handle may be used from many threads at once. */
+
+typedef struct edgetok_chronos_bins edgetok_chronos_bins;
+
+typedef struct edgetok_chronos_bins_config {
+    uint32_t struct_size;      /* = sizeof(edgetok_chronos_bins_config); set by _config_init */
+    int32_t n_tokens;          /* vocabulary size, special ids included (default 4096) */
+    int32_t n_special_tokens;  /* default 2 */
+    int32_t pad_token_id;      /* id of missing values (default 0) */
+    int32_t eos_token_id;      /* default 1 */
+    float low_limit;           /* first center, in units of the scale (default -15) */
+    float high_limit;          /* last center (default 15) */
+    int32_t context_length;    /* longer series keep their last context_length values (default 512) */
+    int32_t append_eos;        /* 1: append EOS to context and label ids (default), 0: do not */
+} edgetok_chronos_bins_config;
+
+/* Fills config with the published Chronos defaults (and struct_size). */
+int32_t edgetok_chronos_bins_config_init(edgetok_chronos_bins_config *config);
+
+/* Creates a tokenizer; config NULL means the defaults. An invalid config (n_tokens <= n_special_tokens
+ * + 1, pad/eos outside [0, n_tokens), low_limit >= high_limit, non-finite limits, context_length < 1,
+ * bins that collapse in float32) fails with INVALID_ARGUMENT and sets *bins to NULL. */
+int32_t edgetok_chronos_bins_create(const edgetok_chronos_bins_config *config, edgetok_chronos_bins **bins);
+
+/* Destroys a tokenizer. NULL is a no-op; a destroyed or foreign handle gives INVALID_HANDLE. */
+int32_t edgetok_chronos_bins_free(edgetok_chronos_bins *bins);
+
+/* Number of ids encode writes for a series of series_length values: min(series_length,
+ * context_length) + 1 with EOS. */
+int32_t edgetok_chronos_bins_token_count(const edgetok_chronos_bins *bins, size_t series_length, size_t *count);
+
+/* Tokenizes a context. ids (int32) and attention_mask (uint8, 1 observed/EOS, 0 missing) share one
+ * capacity and the two-call pattern (both NULL with capacity 0: size query, *scale untouched).
+ * *scale receives the scale to reuse for labels and decoding. */
+int32_t edgetok_chronos_bins_encode(const edgetok_chronos_bins *bins, const float *series, size_t length,
+                                    int32_t *ids, uint8_t *attention_mask, size_t capacity, size_t *required,
+                                    float *scale);
+
+/* Tokenizes a future window (labels) with the context's scale (finite, > 0): no truncation, EOS
+ * appended when configured. Same buffer rules as encode. */
+int32_t edgetok_chronos_bins_encode_labels(const edgetok_chronos_bins *bins, const float *future, size_t length,
+                                           float scale, int32_t *ids, uint8_t *attention_mask, size_t capacity,
+                                           size_t *required);
+
+/* Maps count ids back to values (float32); scale must be finite and > 0. Any id is accepted (special
+ * ids decode to the first center). Two-call pattern over values (required = count). */
+int32_t edgetok_chronos_bins_decode(const edgetok_chronos_bins *bins, const int32_t *ids, size_t count, float scale,
+                                    float *values, size_t capacity, size_t *required);
+
+/* The bin centers (n_tokens - n_special_tokens - 1 values); two-call pattern. */
+int32_t edgetok_chronos_bins_centers(const edgetok_chronos_bins *bins, float *centers, size_t capacity,
+                                     size_t *required);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EDGETOK_H */

@@ -1,0 +1,157 @@
+// edgetok.hpp — header-only C++17 RAII layer over edgetok.h. Failed calls throw edgetok::Error
+// (status + message); objects own their handles and free them in the destructor.
+#ifndef EDGETOK_HPP
+#define EDGETOK_HPP
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "edgetok.h"
+
+namespace edgetok {
+
+/// A failed EdgeTok call: status() is the EDGETOK_STATUS_* code, what() the library's message.
+class Error : public std::runtime_error {
+public:
+    Error(int32_t status, const std::string &message) : std::runtime_error(message), status_(status) {}
+    int32_t status() const noexcept { return status_; }
+
+private:
+    int32_t status_;
+};
+
+/// Throws Error for a non-zero status, with the thread's last error message.
+inline void check(int32_t status) {
+    if (status != EDGETOK_OK)
+        throw Error(status, std::string(edgetok_last_error()) + " [" + edgetok_status_string(status) + "]");
+}
+
+/// Library version string.
+inline std::string version() { return edgetok_version(); }
+
+/// Build info JSON (version, ISA level, vector path, ONNX Runtime version).
+inline std::string build_info() {
+    size_t need = 0;
+    check(edgetok_build_info(nullptr, 0, &need));
+    std::string s(need, '\0');
+    check(edgetok_build_info(s.data(), s.size(), &need));
+    s.resize(need - 1);
+    return s;
+}
+
+/// Runs a two-call-pattern function: size query, then fill. call(T *buf, size_t cap, size_t *need).
+template <typename T, typename Call>
+std::vector<T> two_call(Call &&call) {
+    size_t need = 0;
+    check(call(static_cast<T *>(nullptr), size_t{0}, &need));
+    std::vector<T> out(need);
+    check(call(out.data(), out.size(), &need));
+    out.resize(need);
+    return out;
+}
+
+/// Mono float samples of a WAV file at target_rate (0 keeps the file's rate).
+struct Audio {
+    std::vector<float> samples;
+    int32_t sample_rate = 0;
+};
+
+inline Audio read_wav_mono(const std::string &path, int32_t target_rate = 0) {
+    Audio a;
+    a.samples = two_call<float>([&](float *buf, size_t cap, size_t *need) {
+        return edgetok_wav_read_mono(path.c_str(), target_rate, buf, cap, need, &a.sample_rate);
+    });
+    return a;
+}
+
+/// Band-limited, time-aligned resampling of one channel.
+inline std::vector<float> resample(const std::vector<float> &x, int32_t from_rate, int32_t to_rate) {
+    return two_call<float>([&](float *buf, size_t cap, size_t *need) {
+        return edgetok_resample(x.data(), x.size(), from_rate, to_rate, buf, cap, need);
+    });
+}
+
+/// Owns a handle and releases it with the given function; move-only.
+template <typename H, void (*Free)(H *)>
+class Handle {
+public:
+    Handle() = default;
+    explicit Handle(H *h) : h_(h) {}
+    Handle(Handle &&o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
+    Handle &operator=(Handle &&o) noexcept {
+        if (this != &o) { reset(); h_ = std::exchange(o.h_, nullptr); }
+        return *this;
+    }
+    Handle(const Handle &) = delete;
+    Handle &operator=(const Handle &) = delete;
+    ~Handle() { reset(); }
+    H *get() const noexcept { return h_; }
+    void reset() noexcept { if (h_) { Free(h_); h_ = nullptr; } }
+
+private:
+    H *h_ = nullptr;
+};
+
+
+/// Result of ChronosBins::encode: ids, attention mask and the scale to reuse.
+struct ChronosTokens {
+    std::vector<int32_t> ids;
+    std::vector<uint8_t> attention_mask;
+    float scale = 1.0f;
+};
+
+inline void free_chronos_bins(edgetok_chronos_bins *h) { (void)edgetok_chronos_bins_free(h); }
+
+/// Chronos mean-scale uniform-bin tokenizer (weight-free). Immutable; shareable across threads.
+class ChronosBins {
+public:
+    /// The published configuration (4096 tokens, limits +/-15, context 512, EOS).
+    ChronosBins() : ChronosBins(default_config()) {}
+
+    explicit ChronosBins(const edgetok_chronos_bins_config &config) {
+        edgetok_chronos_bins *h = nullptr;
+        check(edgetok_chronos_bins_create(&config, &h));
+        handle_ = Handle<edgetok_chronos_bins, free_chronos_bins>(h);
+    }
+
+    static edgetok_chronos_bins_config default_config() {
+        edgetok_chronos_bins_config c{};
+        check(edgetok_chronos_bins_config_init(&c));
+        return c;
+    }
+
+    ChronosTokens encode(const std::vector<float> &series) const {
+        ChronosTokens t;
+        size_t need = 0;
+        check(edgetok_chronos_bins_token_count(handle_.get(), series.size(), &need));
+        t.ids.resize(need);
+        t.attention_mask.resize(need);
+        check(edgetok_chronos_bins_encode(handle_.get(), series.data(), series.size(), t.ids.data(),
+                                          t.attention_mask.data(), need, &need, &t.scale));
+        return t;
+    }
+
+    std::vector<float> decode(const std::vector<int32_t> &ids, float scale) const {
+        return two_call<float>([&](float *buf, size_t cap, size_t *need) {
+            return edgetok_chronos_bins_decode(handle_.get(), ids.data(), ids.size(), scale, buf, cap, need);
+        });
+    }
+
+    std::vector<float> centers() const {
+        return two_call<float>([&](float *buf, size_t cap, size_t *need) {
+            return edgetok_chronos_bins_centers(handle_.get(), buf, cap, need);
+        });
+    }
+
+    edgetok_chronos_bins *get() const noexcept { return handle_.get(); }
+
+private:
+    Handle<edgetok_chronos_bins, free_chronos_bins> handle_;
+};
+
+}  // namespace edgetok
+
+#endif  // EDGETOK_HPP

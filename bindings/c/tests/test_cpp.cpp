@@ -1,0 +1,54 @@
+// C++ RAII layer: values come back as std::vector / std::string; failures throw edgetok::Error.
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "edgetok.hpp"
+
+static int passed, failed;
+#define CHECK(cond) do { if (cond) passed++; else { failed++; std::fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); } } while (0)
+
+int main(int argc, char **argv) {
+    std::string shared = argc > 1 ? argv[1] : "../shared";
+    CHECK(edgetok::version() == "0.1.0");
+    CHECK(edgetok::build_info().find("\"vector_path\"") != std::string::npos);
+    auto a = edgetok::read_wav_mono(shared + "/data/audio/speech/ljspeech/LJ001-0001.wav", 16000);
+    CHECK(a.sample_rate == 16000);
+    CHECK(!a.samples.empty());
+    auto b = edgetok::resample(a.samples, 16000, 8000);
+    CHECK(b.size() == (a.samples.size() + 1) / 2);
+    try {
+        edgetok::read_wav_mono(shared + "/no-such.wav");
+        CHECK(false);
+    } catch (const edgetok::Error &e) {
+        CHECK(e.status() == EDGETOK_STATUS_NOT_FOUND);
+        CHECK(std::string(e.what()).find("not found") != std::string::npos);
+    }
+    // Chronos bins through the RAII wrapper: encode, decode close to the input, errors as exceptions.
+    edgetok::ChronosBins bins;
+    CHECK(bins.centers().size() == 4093);
+    std::vector<float> x = {112, 118, 132, 129, 121, 135, 148, 148, 136, 119};
+    auto t = bins.encode(x);
+    CHECK(t.ids.size() == 11 && t.ids.back() == 1 && t.attention_mask.back() == 1);
+    std::vector<int32_t> body(t.ids.begin(), t.ids.end() - 1);
+    auto back = bins.decode(body, t.scale);
+    bool close = back.size() == x.size();
+    for (size_t i = 0; close && i < x.size(); i++) close = std::fabs(back[i] - x[i]) <= 15.0f / 4092.0f * t.scale * 1.001f;
+    CHECK(close);
+    try {
+        bins.encode({1.0f, INFINITY});
+        CHECK(false);
+    } catch (const edgetok::Error &e) {
+        CHECK(e.status() == EDGETOK_STATUS_INVALID_ARGUMENT);
+    }
+    auto cfg = edgetok::ChronosBins::default_config();
+    cfg.context_length = 0;
+    try {
+        edgetok::ChronosBins bad(cfg);
+        CHECK(false);
+    } catch (const edgetok::Error &e) {
+        CHECK(e.status() == EDGETOK_STATUS_INVALID_ARGUMENT);
+    }
+    std::printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
