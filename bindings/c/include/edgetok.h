@@ -184,6 +184,70 @@ int32_t edgetok_chronos_bins_decode(const edgetok_chronos_bins *bins, const int3
 int32_t edgetok_chronos_bins_centers(const edgetok_chronos_bins *bins, float *centers, size_t capacity,
                                      size_t *required);
 
+/* ---- Audio codecs: PCM <-> discrete codes [T, K] -------------------------------------------------
+ * A codec is a model folder with an edgetok.json manifest (ONNX encoder/decoder, native residual
+ * quantizer: EnCodec-style RVQ, DAC/SNAC factorized VQ, Mimi split RVQ; see docs/audio-codecs.md), or
+ * the name "mulaw" for the weight-free 8-bit mu-law tokenizer at 16 kHz (one code per sample).
+ * Codes are int32, frame-major: codes[t * K + k]. PCM is float32 in [-1, 1], channels interleaved.
+ * A codec handle is immutable: one handle may be used from many threads at once. */
+
+typedef struct edgetok_audio_codec edgetok_audio_codec;
+
+typedef struct edgetok_audio_codec_info {
+    uint32_t struct_size;      /* = sizeof(edgetok_audio_codec_info); set it before the call */
+    int32_t sample_rate;       /* Hz of the codec's audio */
+    int32_t channels;
+    int32_t hop_length;        /* samples per code frame */
+    int32_t codebooks;         /* largest K */
+    int32_t codebook_size;     /* codes lie in [0, codebook_size) */
+    int32_t latent_dim;        /* 0 for weight-free codecs */
+    int32_t reserved;          /* 0 */
+    double frame_rate;         /* code frames per second */
+} edgetok_audio_codec_info;
+
+/* Loads a codec. model: a model folder, or "mulaw". manifest: NULL for model/edgetok.json, or a
+ * manifest elsewhere whose file paths resolve relative to model. threads: ONNX Runtime intra-op
+ * threads (0 means 1). Missing files give NOT_FOUND; a malformed manifest, wrong tensor shapes or
+ * ONNX graphs whose inputs/outputs do not match the manifest give INVALID_FORMAT; an unknown
+ * quantizer type gives UNSUPPORTED. On failure *codec is NULL. */
+int32_t edgetok_audio_codec_load(const char *model, const char *manifest, int32_t threads,
+                                 edgetok_audio_codec **codec);
+
+/* Destroys a codec. NULL is a no-op; a destroyed or foreign handle gives INVALID_HANDLE. */
+int32_t edgetok_audio_codec_free(edgetok_audio_codec *codec);
+
+/* Rates and sizes of a codec; info->struct_size must be set. */
+int32_t edgetok_audio_codec_info(const edgetok_audio_codec *codec, edgetok_audio_codec_info *info);
+
+/* The codec family ("encodec", "snac", "mulaw", ...) as NUL-terminated UTF-8; two-call pattern
+ * (required counts the NUL). */
+int32_t edgetok_audio_codec_kind(const edgetok_audio_codec *codec, char *buffer, size_t capacity, size_t *required);
+
+/* The codebook count K an encode uses: bandwidth_kbps > 0 applies EnCodec's rule
+ * (max(1, floor(kbps * 1000 / (log2(codebook_size) * frame_rate))), capped at the codec's K);
+ * n_codebooks > 0 gives K directly; both 0 means all codebooks; both set is INVALID_ARGUMENT. */
+int32_t edgetok_audio_codec_codebooks(const edgetok_audio_codec *codec, double bandwidth_kbps, int32_t n_codebooks,
+                                      int32_t *codebooks);
+
+/* Encodes count interleaved samples of `channels` channels at sample_rate. Other rates are
+ * resampled and other channel counts down-mixed (or a mono input duplicated) to the codec's layout
+ * first. Codebook choice as edgetok_audio_codec_codebooks. Two-call pattern over the codes
+ * (required = frames * K); *frames and *codebooks (each may be NULL) receive T and K, also on a size
+ * query. Empty input, NaN/Inf samples, bad rates or channel counts give INVALID_ARGUMENT. Samples
+ * beyond [-1, 1] reach neural codecs unchanged; mu-law clamps them. */
+int32_t edgetok_audio_codec_encode(const edgetok_audio_codec *codec, const float *pcm, size_t count,
+                                   int32_t sample_rate, int32_t channels, double bandwidth_kbps,
+                                   int32_t n_codebooks, int32_t *codes, size_t capacity, size_t *required,
+                                   size_t *frames, int32_t *codebooks);
+
+/* Decodes codes [frames, codebooks] to interleaved PCM at the codec's rate: the decoder's whole
+ * output (frames * hop_length samples per channel for unsegmented codecs; not trimmed to the
+ * encoded length). Two-call pattern over the samples. A code outside [0, codebook_size) or a
+ * codebook count outside the codec's range gives INVALID_ARGUMENT. Codecs that normalise each
+ * segment (EnCodec 48 kHz) decode at unit scale through this call. */
+int32_t edgetok_audio_codec_decode(const edgetok_audio_codec *codec, const int32_t *codes, size_t frames,
+                                   int32_t codebooks, float *pcm, size_t capacity, size_t *required);
+
 #ifdef __cplusplus
 }
 #endif

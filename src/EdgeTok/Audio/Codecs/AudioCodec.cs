@@ -97,6 +97,21 @@ public abstract class AudioCodec : IDisposable
     /// <summary>Number of samples per channel <see cref="Decode(ReadOnlySpan{int}, int, int)"/> returns for <paramref name="frames"/> frames.</summary>
     public abstract long DecodedSampleCount(int frames);
 
+    /// <summary>
+    /// Number of code frames <see cref="Encode(AudioClip, AudioEncodeOptions?)"/> produces for
+    /// <paramref name="samples"/> samples per channel at <paramref name="sampleRate"/> (after
+    /// resampling to the codec's rate).
+    /// </summary>
+    /// <exception cref="EdgeTokException">A rate outside the supported range (<see cref="StatusCode.InvalidArgument"/>).</exception>
+    public int EncodedFrameCount(long samples, int sampleRate)
+    {
+        if (sampleRate is < 1 or > AudioConvert.MaxSampleRate) throw EdgeTokException.Argument($"sample rate {sampleRate} is outside 1..{AudioConvert.MaxSampleRate}");
+        if (samples < 0) throw EdgeTokException.Argument($"sample count {samples} is negative");
+        long n = sampleRate == Info.SampleRate ? samples : AudioConvert.ResampledLength(samples, sampleRate, Info.SampleRate);
+        if (n > int.MaxValue) throw EdgeTokException.Limit($"{n} samples exceed the {int.MaxValue}-sample limit");
+        return EncodedFrameCount((int)n);
+    }
+
     /// <summary>The codebook count an encode with <paramref name="options"/> uses.</summary>
     /// <exception cref="EdgeTokException">Both or invalid values set (<see cref="StatusCode.InvalidArgument"/>).</exception>
     public int CodebooksFor(AudioEncodeOptions? options)
