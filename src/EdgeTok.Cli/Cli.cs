@@ -11,6 +11,9 @@ internal static class Cli
     [
         new Commands.InfoCommand(),
         new Commands.AudioProbeCommand(),
+        new Commands.AudioInfoCommand(),
+        new Commands.AudioEncodeCommand(),
+        new Commands.AudioDecodeCommand(),
         new Commands.TsBinsCommand(),
     ];
 
