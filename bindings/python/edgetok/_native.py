@@ -105,6 +105,20 @@ class ChronosBinsConfig(ctypes.Structure):
     ]
 
 
+class AudioCodecInfo(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("sample_rate", ctypes.c_int32),
+        ("channels", ctypes.c_int32),
+        ("hop_length", ctypes.c_int32),
+        ("codebooks", ctypes.c_int32),
+        ("codebook_size", ctypes.c_int32),
+        ("latent_dim", ctypes.c_int32),
+        ("reserved", ctypes.c_int32),
+        ("frame_rate", ctypes.c_double),
+    ]
+
+
 def _declare(lib: ctypes.CDLL) -> None:
     def fn(name, restype, *argtypes):
         f = getattr(lib, name)
@@ -136,6 +150,17 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("edgetok_chronos_bins_decode", ctypes.c_int32, ctypes.c_void_p, c_int32_p, ctypes.c_size_t, ctypes.c_float,
        c_float_p, ctypes.c_size_t, c_size_p)
     fn("edgetok_chronos_bins_centers", ctypes.c_int32, ctypes.c_void_p, c_float_p, ctypes.c_size_t, c_size_p)
+    vp = ctypes.c_void_p
+    fn("edgetok_audio_codec_load", ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int32,
+       ctypes.POINTER(ctypes.c_void_p))
+    fn("edgetok_audio_codec_free", ctypes.c_int32, vp)
+    fn("edgetok_audio_codec_info", ctypes.c_int32, vp, ctypes.POINTER(AudioCodecInfo))
+    fn("edgetok_audio_codec_kind", ctypes.c_int32, vp, ctypes.c_char_p, ctypes.c_size_t, c_size_p)
+    fn("edgetok_audio_codec_codebooks", ctypes.c_int32, vp, ctypes.c_double, ctypes.c_int32, c_int32_p)
+    fn("edgetok_audio_codec_encode", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, ctypes.c_int32, ctypes.c_int32,
+       ctypes.c_double, ctypes.c_int32, c_int32_p, ctypes.c_size_t, c_size_p, c_size_p, c_int32_p)
+    fn("edgetok_audio_codec_decode", ctypes.c_int32, vp, c_int32_p, ctypes.c_size_t, ctypes.c_int32, c_float_p,
+       ctypes.c_size_t, c_size_p)
 
 
 def lib() -> ctypes.CDLL:
