@@ -217,7 +217,7 @@ int32_t edgetok_audio_codec_load(const char *model, const char *manifest, int32_
 int32_t edgetok_audio_codec_free(edgetok_audio_codec *codec);
 
 /* Rates and sizes of a codec; info->struct_size must be set. */
-int32_t edgetok_audio_codec_info(const edgetok_audio_codec *codec, edgetok_audio_codec_info *info);
+int32_t edgetok_audio_codec_info_get(const edgetok_audio_codec *codec, edgetok_audio_codec_info *info);
 
 /* The codec family ("encodec", "snac", "mulaw", ...) as NUL-terminated UTF-8; two-call pattern
  * (required counts the NUL). */

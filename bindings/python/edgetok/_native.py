@@ -154,7 +154,7 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("edgetok_audio_codec_load", ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int32,
        ctypes.POINTER(ctypes.c_void_p))
     fn("edgetok_audio_codec_free", ctypes.c_int32, vp)
-    fn("edgetok_audio_codec_info", ctypes.c_int32, vp, ctypes.POINTER(AudioCodecInfo))
+    fn("edgetok_audio_codec_info_get", ctypes.c_int32, vp, ctypes.POINTER(AudioCodecInfo))
     fn("edgetok_audio_codec_kind", ctypes.c_int32, vp, ctypes.c_char_p, ctypes.c_size_t, c_size_p)
     fn("edgetok_audio_codec_codebooks", ctypes.c_int32, vp, ctypes.c_double, ctypes.c_int32, c_int32_p)
     fn("edgetok_audio_codec_encode", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, ctypes.c_int32, ctypes.c_int32,

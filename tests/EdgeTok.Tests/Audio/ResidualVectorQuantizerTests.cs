@@ -2,7 +2,7 @@ using EdgeTok.Audio.Quantization;
 
 namespace EdgeTok.Tests.Audio;
 
-public class ResidualVectorQuantizerTests
+public class ResidualVectorQuantizerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Dim = 32, Bins = 64, MaxLevels = 8;
 
@@ -42,6 +42,7 @@ public class ResidualVectorQuantizerTests
         var codes = new int[150 * MaxLevels];
         rvq.Encode(latent, 150, codes, MaxLevels);
         var (mismatches, ties) = AudioGolden.CompareRvqCodes(latent, 150, Dim, AllCodebooks(), Bins, golden, codes, MaxLevels);
+        output.WriteLine($"caseR: {mismatches} differing codes of {codes.Length}, {ties} accepted as near-ties");
         Assert.Equal(ties, mismatches);
         Assert.True(mismatches <= 2, $"{mismatches} near-tie flips out of {codes.Length}");
         var q = new float[150 * Dim];

@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace EdgeTok.Tests.Audio;
 
 /// <summary>The real SNAC 24 kHz quantizer, loaded natively from the ONNX initializers.</summary>
-public class SnacQuantizerTests
+public class SnacQuantizerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int T = 64, D = 768;
     private static readonly int[] s_strides = [4, 2, 1];
@@ -40,6 +40,8 @@ public class SnacQuantizerTests
             var golden = AudioGolden.I32(AudioGolden.Snac("golden", $"codes_np_{l}.i32"));
             var mine = new int[T / s_strides[l]];
             fvq.GetLevelCodes(codes, T, 3, l, mine);
+            int mism = golden.Where((g, i) => g != mine[i]).Count();
+            output.WriteLine($"level {l}: {mism} mismatches of {golden.Length} vs codes_np_{l}");
             Assert.Equal(golden, mine);
         }
     }
@@ -57,6 +59,7 @@ public class SnacQuantizerTests
             fvq.DecodeLevel(codes, T, 3, l, level);
             var golden = AudioGolden.Transpose<float>(AudioGolden.F32(AudioGolden.Snac("golden", $"zq_np_{l}.f32")), D, T);
             var (err, _) = AudioGolden.MaxAbsDiff(level, golden);
+            output.WriteLine($"level {l}: max |zq − golden| = {err:E2}");
             Assert.True(err <= 1e-5, $"level {l}: max |zq − golden| = {err}");
             for (int i = 0; i < sum.Length; i++) sum[i] += golden[i];
         }
@@ -83,6 +86,7 @@ public class SnacQuantizerTests
             Assert.Equal(ort.Length, mine.Length);
             int mismatches = 0;
             for (int i = 0; i < mine.Length; i++) if (ort[i] != mine[i]) mismatches++;
+            output.WriteLine($"level {l}: {mismatches} mismatches of {mine.Length} vs ONNX Runtime");
             Assert.Equal(0, mismatches);
         }
     }
