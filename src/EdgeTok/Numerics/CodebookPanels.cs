@@ -57,7 +57,19 @@ internal sealed class CodebookPanels
             ref float norm = ref Unsafe.Add(ref pn, p * PanelWidth);
             int col = p * PanelWidth;
             int r = 0;
-            if (Vector512.IsHardwareAccelerated)
+            if (Vector512.IsHardwareAccelerated && p + 1 < PanelCount)
+            {
+                // Two panels per pass: 16 accumulators, each broadcast of x feeds two FMAs.
+                ref float panel2 = ref Unsafe.Add(ref panel, D * PanelWidth);
+                for (; r + 8 <= rows; r += 8) Rows8x512Pair(ref px, r, ref panel, ref panel2, ref norm, ref pd, col);
+                for (; r < rows; r++)
+                {
+                    Row512(ref px, r, ref panel, ref norm, ref pd, col);
+                    Row512(ref px, r, ref panel2, ref Unsafe.Add(ref norm, PanelWidth), ref pd, col + PanelWidth);
+                }
+                p++;
+            }
+            else if (Vector512.IsHardwareAccelerated)
             {
                 for (; r + 8 <= rows; r += 8) Rows8x512(ref px, r, ref panel, ref norm, ref pd, col);
                 for (; r < rows; r++) Row512(ref px, r, ref panel, ref norm, ref pd, col);
@@ -107,6 +119,48 @@ internal sealed class CodebookPanels
         Vector512.FusedMultiplyAdd(a5, m2, n).StoreUnsafe(ref o, (nuint)(5 * stride));
         Vector512.FusedMultiplyAdd(a6, m2, n).StoreUnsafe(ref o, (nuint)(6 * stride));
         Vector512.FusedMultiplyAdd(a7, m2, n).StoreUnsafe(ref o, (nuint)(7 * stride));
+    }
+
+    private void Rows8x512Pair(ref float px, int r, ref float panelA, ref float panelB, ref float norm, ref float pd, int col)
+    {
+        int d = D;
+        ref float x0 = ref Unsafe.Add(ref px, r * d);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        for (int i = 0; i < d; i++)
+        {
+            var c = Vector512.LoadUnsafe(ref panelA, (nuint)(i * PanelWidth));
+            var e = Vector512.LoadUnsafe(ref panelB, (nuint)(i * PanelWidth));
+            var v = Vector512.Create(Unsafe.Add(ref x0, i));
+            a0 = Vector512.FusedMultiplyAdd(v, c, a0); b0 = Vector512.FusedMultiplyAdd(v, e, b0);
+            v = Vector512.Create(Unsafe.Add(ref x0, d + i));
+            a1 = Vector512.FusedMultiplyAdd(v, c, a1); b1 = Vector512.FusedMultiplyAdd(v, e, b1);
+            v = Vector512.Create(Unsafe.Add(ref x0, 2 * d + i));
+            a2 = Vector512.FusedMultiplyAdd(v, c, a2); b2 = Vector512.FusedMultiplyAdd(v, e, b2);
+            v = Vector512.Create(Unsafe.Add(ref x0, 3 * d + i));
+            a3 = Vector512.FusedMultiplyAdd(v, c, a3); b3 = Vector512.FusedMultiplyAdd(v, e, b3);
+            v = Vector512.Create(Unsafe.Add(ref x0, 4 * d + i));
+            a4 = Vector512.FusedMultiplyAdd(v, c, a4); b4 = Vector512.FusedMultiplyAdd(v, e, b4);
+            v = Vector512.Create(Unsafe.Add(ref x0, 5 * d + i));
+            a5 = Vector512.FusedMultiplyAdd(v, c, a5); b5 = Vector512.FusedMultiplyAdd(v, e, b5);
+            v = Vector512.Create(Unsafe.Add(ref x0, 6 * d + i));
+            a6 = Vector512.FusedMultiplyAdd(v, c, a6); b6 = Vector512.FusedMultiplyAdd(v, e, b6);
+            v = Vector512.Create(Unsafe.Add(ref x0, 7 * d + i));
+            a7 = Vector512.FusedMultiplyAdd(v, c, a7); b7 = Vector512.FusedMultiplyAdd(v, e, b7);
+        }
+        var na = Vector512.LoadUnsafe(ref norm);
+        var nb = Vector512.LoadUnsafe(ref norm, PanelWidth);
+        var m2 = Vector512.Create(-2f);
+        nuint s = (nuint)PaddedK;
+        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
+        Vector512.FusedMultiplyAdd(a0, m2, na).StoreUnsafe(ref o); Vector512.FusedMultiplyAdd(b0, m2, nb).StoreUnsafe(ref o, 16);
+        Vector512.FusedMultiplyAdd(a1, m2, na).StoreUnsafe(ref o, s); Vector512.FusedMultiplyAdd(b1, m2, nb).StoreUnsafe(ref o, s + 16);
+        Vector512.FusedMultiplyAdd(a2, m2, na).StoreUnsafe(ref o, 2 * s); Vector512.FusedMultiplyAdd(b2, m2, nb).StoreUnsafe(ref o, 2 * s + 16);
+        Vector512.FusedMultiplyAdd(a3, m2, na).StoreUnsafe(ref o, 3 * s); Vector512.FusedMultiplyAdd(b3, m2, nb).StoreUnsafe(ref o, 3 * s + 16);
+        Vector512.FusedMultiplyAdd(a4, m2, na).StoreUnsafe(ref o, 4 * s); Vector512.FusedMultiplyAdd(b4, m2, nb).StoreUnsafe(ref o, 4 * s + 16);
+        Vector512.FusedMultiplyAdd(a5, m2, na).StoreUnsafe(ref o, 5 * s); Vector512.FusedMultiplyAdd(b5, m2, nb).StoreUnsafe(ref o, 5 * s + 16);
+        Vector512.FusedMultiplyAdd(a6, m2, na).StoreUnsafe(ref o, 6 * s); Vector512.FusedMultiplyAdd(b6, m2, nb).StoreUnsafe(ref o, 6 * s + 16);
+        Vector512.FusedMultiplyAdd(a7, m2, na).StoreUnsafe(ref o, 7 * s); Vector512.FusedMultiplyAdd(b7, m2, nb).StoreUnsafe(ref o, 7 * s + 16);
     }
 
     private void Row512(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
