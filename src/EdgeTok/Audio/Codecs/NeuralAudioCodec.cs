@@ -226,15 +226,7 @@ public sealed class NeuralAudioCodec : AudioCodec
             if (_normalize)
             {
                 // scale = sqrt(mean over time of the mono mix²) + 1e-8, as the reference.
-                double ss = 0;
-                for (int t = 0; t < len; t++)
-                {
-                    double m = 0;
-                    for (int ch = 0; ch < c; ch++) m += seg[t * c + ch];
-                    m /= c;
-                    ss += m * m;
-                }
-                scale = (float)(Math.Sqrt(ss / len) + 1e-8);
+                scale = SegmentScale(seg, len);
                 scaled = new float[seg.Length];
                 System.Numerics.Tensors.TensorPrimitives.Divide(seg, scale, scaled);
                 scales!.Add(scale);
@@ -247,6 +239,69 @@ public sealed class NeuralAudioCodec : AudioCodec
     }
 
     private void EncodeSegment(ReadOnlySpan<float> pcm, int samples, int frames, Span<int> codes, int k)
+    {
+        var latent = RunEncoder(pcm, samples, frames);
+        Quantizer.Encode(latent, frames, codes, k);
+    }
+
+    /// <summary>
+    /// The encoder's latent (before quantization) for PCM at the codec's rate: [T, LatentDimension],
+    /// frame-major, segments concatenated and normalised as <see cref="Encode"/> does.
+    /// </summary>
+    /// <exception cref="EdgeTokException">The input errors of <see cref="AudioCodec.Encode(ReadOnlySpan{float}, int, AudioEncodeOptions?)"/>.</exception>
+    public float[] EncodeLatent(ReadOnlySpan<float> pcm, int sampleRate)
+    {
+        int n = CheckPcm(pcm, sampleRate);
+        int c = Info.Channels, d = Info.LatentDimension;
+        var latent = new float[(long)EncodedFrameCount(n) * d];
+        int at = 0;
+        long step = _segmentLength == 0 ? n : _segmentStride;
+        for (long off = 0; off < n; off += step)
+        {
+            int len = _segmentLength == 0 ? n : (int)Math.Min(_segmentLength, n - off);
+            var seg = pcm.Slice((int)off * c, len * c);
+            if (_normalize)
+            {
+                var scaled = new float[seg.Length];
+                System.Numerics.Tensors.TensorPrimitives.Divide(seg, SegmentScale(seg, len), scaled);
+                seg = scaled;
+            }
+            int frames = FramesFor(len);
+            RunEncoder(seg, len, frames).CopyTo(latent, at * d);
+            at += frames;
+        }
+        return latent;
+    }
+
+    /// <summary>
+    /// Decodes a latent [frames, LatentDimension] (quantized or not) with the decoder graph: the
+    /// decoder's whole output, interleaved. Not segmented: the latent is decoded in one piece.
+    /// </summary>
+    /// <exception cref="EdgeTokException">Sizes that do not match, or non-finite values (<see cref="StatusCode.InvalidArgument"/>).</exception>
+    public float[] DecodeLatent(ReadOnlySpan<float> latent, int frames)
+    {
+        if (frames < 1 || latent.Length != (long)frames * Info.LatentDimension)
+            throw EdgeTokException.Argument($"latent holds {latent.Length} values, [{frames}, {Info.LatentDimension}] needs {(long)frames * Info.LatentDimension}");
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(latent)) throw EdgeTokException.Argument("latent holds NaN or infinite values");
+        return RunDecoder(latent, frames);
+    }
+
+    private static float SegmentScale(ReadOnlySpan<float> seg, int len)
+    {
+        int c = seg.Length / len;
+        double ss = 0;
+        for (int t = 0; t < len; t++)
+        {
+            double m = 0;
+            for (int ch = 0; ch < c; ch++) m += seg[t * c + ch];
+            m /= c;
+            ss += m * m;
+        }
+        return (float)(Math.Sqrt(ss / len) + 1e-8);
+    }
+
+    // PCM (interleaved) → encoder → latent [frames, D] (the first `frames` frames of the graph's output).
+    private float[] RunEncoder(ReadOnlySpan<float> pcm, int samples, int frames)
     {
         int c = Info.Channels, hop = Info.HopLength;
         // Pad to the model's multiple, and to the encoder's minimum length (codes cut back after);
@@ -271,7 +326,7 @@ public sealed class NeuralAudioCodec : AudioCodec
         var latent = new float[frames * d];
         for (int i = 0; i < d; i++)
             for (int t = 0; t < frames; t++) latent[t * d + i] = emb[i * got + t];
-        Quantizer.Encode(latent, frames, codes, k);
+        return latent;
     }
 
     /// <inheritdoc />
@@ -328,15 +383,20 @@ public sealed class NeuralAudioCodec : AudioCodec
         return sum;
     }
 
-    // Codes → latent [1, D, T] → decoder → interleaved PCM. Latents shorter than the graph's minimum
-    // are zero-extended and the output cut back: PyTorch's own pad helper zero-extends inputs too
-    // short for reflect padding the same way, and the causal decoder's first frames do not see the
-    // extension.
+    // Codes → latent → decoder → interleaved PCM.
     private float[] DecodeSegment(ReadOnlySpan<int> codes, int frames, int codebooks)
     {
-        int d = Info.LatentDimension, c = Info.Channels;
-        var latent = new float[frames * d];
+        var latent = new float[frames * Info.LatentDimension];
         Quantizer.Decode(codes, frames, codebooks, latent);
+        return RunDecoder(latent, frames);
+    }
+
+    // Latent [frames, D] → decoder → interleaved PCM. Latents shorter than the graph's minimum are
+    // zero-extended and the output cut back: PyTorch's pad helper zero-extends inputs too short for
+    // reflect padding the same way, and the causal decoder's first frames barely see the extension.
+    private float[] RunDecoder(ReadOnlySpan<float> latent, int frames)
+    {
+        int d = Info.LatentDimension, c = Info.Channels;
         int run = Math.Max(frames, _minFrames);
         var input = new float[d * run];
         for (int t = 0; t < frames; t++)
