@@ -152,6 +152,61 @@ private:
     Handle<edgetok_chronos_bins, free_chronos_bins> handle_;
 };
 
+/// Codes of AudioCodec::encode: frame-major [frames, codebooks].
+struct AudioCodes {
+    std::vector<int32_t> codes;
+    size_t frames = 0;
+    int32_t codebooks = 0;
+    int32_t at(size_t frame, int32_t codebook) const { return codes[frame * static_cast<size_t>(codebooks) + static_cast<size_t>(codebook)]; }
+};
+
+inline void free_audio_codec(edgetok_audio_codec *h) { (void)edgetok_audio_codec_free(h); }
+
+/// An audio codec: a model folder with edgetok.json, or "mulaw". Immutable; shareable across threads.
+class AudioCodec {
+public:
+    explicit AudioCodec(const std::string &model, const std::string &manifest = "", int32_t threads = 1) {
+        edgetok_audio_codec *h = nullptr;
+        check(edgetok_audio_codec_load(model.c_str(), manifest.empty() ? nullptr : manifest.c_str(), threads, &h));
+        handle_ = Handle<edgetok_audio_codec, free_audio_codec>(h);
+        info_.struct_size = sizeof info_;
+        check(edgetok_audio_codec_info_get(h, &info_));
+    }
+
+    const edgetok_audio_codec_info &info() const noexcept { return info_; }
+
+    std::string kind() const {
+        auto s = two_call<char>([&](char *buf, size_t cap, size_t *need) { return edgetok_audio_codec_kind(handle_.get(), buf, cap, need); });
+        return std::string(s.data(), s.empty() ? 0 : s.size() - 1);
+    }
+
+    /// Interleaved samples of `channels` channels at any rate; bandwidth_kbps / n_codebooks 0 = not given.
+    AudioCodes encode(const std::vector<float> &pcm, int32_t sample_rate, int32_t channels = 1,
+                      double bandwidth_kbps = 0, int32_t n_codebooks = 0) const {
+        AudioCodes c;
+        size_t need = 0;
+        check(edgetok_audio_codec_encode(handle_.get(), pcm.data(), pcm.size(), sample_rate, channels, bandwidth_kbps,
+                                         n_codebooks, nullptr, 0, &need, &c.frames, &c.codebooks));
+        c.codes.resize(need);
+        check(edgetok_audio_codec_encode(handle_.get(), pcm.data(), pcm.size(), sample_rate, channels, bandwidth_kbps,
+                                         n_codebooks, c.codes.data(), c.codes.size(), &need, nullptr, nullptr));
+        return c;
+    }
+
+    /// Interleaved PCM at the codec's rate (the decoder's whole output).
+    std::vector<float> decode(const AudioCodes &c) const {
+        return two_call<float>([&](float *buf, size_t cap, size_t *need) {
+            return edgetok_audio_codec_decode(handle_.get(), c.codes.data(), c.frames, c.codebooks, buf, cap, need);
+        });
+    }
+
+    edgetok_audio_codec *get() const noexcept { return handle_.get(); }
+
+private:
+    Handle<edgetok_audio_codec, free_audio_codec> handle_;
+    edgetok_audio_codec_info info_{};
+};
+
 }  // namespace edgetok
 
 #endif  // EDGETOK_HPP

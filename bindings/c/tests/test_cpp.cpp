@@ -49,6 +49,25 @@ int main(int argc, char **argv) {
     } catch (const edgetok::Error &e) {
         CHECK(e.status() == EDGETOK_STATUS_INVALID_ARGUMENT);
     }
+    // Audio codecs through the RAII wrapper: mu-law at any rate, the tiny EnCodec via a manifest.
+    edgetok::AudioCodec mu("mulaw");
+    CHECK(mu.kind() == "mulaw" && mu.info().sample_rate == 16000);
+    auto mc = mu.encode(std::vector<float>(3200, 0.0f), 32000);
+    CHECK(mc.frames == 1600 && mc.codebooks == 1 && mc.at(0, 0) == 128);
+    CHECK(mu.decode(mc).size() == 1600);
+    if (argc > 2) {
+        edgetok::AudioCodec tiny(shared + "/golden/encodec-24k-tiny", argv[2]);
+        CHECK(tiny.kind() == "encodec" && tiny.info().codebooks == 8);
+        auto ac = tiny.encode(a.samples, a.sample_rate, 1, 1.8);
+        CHECK(ac.codebooks == 4 && ac.frames == (a.samples.size() * 3 / 2 + 319) / 320);
+        CHECK(tiny.decode(ac).size() == ac.frames * 320);
+    }
+    try {
+        edgetok::AudioCodec missing(shared + "/no-such-model");
+        CHECK(false);
+    } catch (const edgetok::Error &e) {
+        CHECK(e.status() == EDGETOK_STATUS_NOT_FOUND);
+    }
     std::printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
