@@ -520,7 +520,9 @@ public sealed class KairosModel
         var pm = new float[B * nMax * P];
         var ei = new float[B * nMax * K];
         var ew = new float[B * nMax * K];
-        var xf = new float[L * B * nMax * 2 * P];
+        // The reference's x_final has max(K, levels) slots indexed by expert id; null-expert slots stay zero.
+        int slots = Math.Max(K, L);
+        var xf = new float[slots * B * nMax * 2 * P];
         var emb = new float[B * nMax * d];
         for (int b = 0; b < B; b++)
         {
@@ -538,6 +540,22 @@ public sealed class KairosModel
                 }
                 for (int g = 0; g < L; g++)
                     p.XFinal!.AsSpan((g * p.NumTokens + t) * 2 * P, 2 * P).CopyTo(xf.AsSpan((g * B * nMax + row) * 2 * P));
+                // Slots of chosen null experts (id < K) hold a P>>id view in the reference too; the model never uses them.
+                for (int g = L; g < slots; g++)
+                {
+                    int gs = P >> g;
+                    bool chosen = false;
+                    for (int k = 0; k < K; k++) chosen |= p.TopIndices[p.TokenPatch[t] * K + k] == g;
+                    if (!chosen || gs == 0) continue;
+                    int start = p.TokenPatch[t] * P + p.TokenOffset[t] / gs * gs;
+                    var dst = xf.AsSpan((g * B * nMax + row) * 2 * P, 2 * P);
+                    for (int j = 0; j < gs; j++)
+                    {
+                        float v = p.PatchValues[start + j];
+                        dst[j] = float.IsNaN(v) ? 0f : v;
+                        dst[P + j] = p.PatchObserved[start + j];
+                    }
+                }
             }
             x.AsSpan(b * lenc * d, nMax * d).CopyTo(emb.AsSpan(b * nMax * d));
         }
@@ -546,7 +564,7 @@ public sealed class KairosModel
         tr.Add("patch.patched_mask", pm, B, nMax, P);
         tr.Add("patch.token_expert_indices", ei, B, nMax, K);
         tr.Add("patch.token_expert_weights", ew, B, nMax, K);
-        tr.Add("patch.x_final", xf, L, B * nMax, 2 * P);
+        tr.Add("patch.x_final", xf, slots, B * nMax, 2 * P);
         tr.Add("emb.input_embeds", emb, B, nMax, d);
         tr.Add("enc.attention_mask_with_reg", encMask, B, lenc);
     }

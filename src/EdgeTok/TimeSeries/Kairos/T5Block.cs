@@ -22,7 +22,10 @@ internal sealed class T5Block
         int ff = 1;
         if (decoder)
         {
-            CrossAttention = new T5Attention(r, prefix + ".layer.1.EncDecAttention", c, withRope: c.IsCrossAttentionPe);
+            string cross = prefix + ".layer.1.EncDecAttention";
+            CrossAttention = new T5Attention(r, cross, c, withRope: c.IsCrossAttentionPe);
+            // With is_cross_attention_pe = false the reference still builds (and saves) the rotary net; it is never used.
+            if (!c.IsCrossAttentionPe && r.Contains(cross + ".rotary_emb.instance_wise_param_net.mlp.0.weight")) AdaptiveRope.Load(r, cross, c);
             CrossNorm = r.Read(prefix + ".layer.1.layer_norm.weight", c.DModel);
             ff = 2;
         }
