@@ -24,6 +24,12 @@ public sealed class KairosForecastOptions
     /// </summary>
     public bool ForceFlipInvariance { get; init; }
 
+    /// <summary>
+    /// Opt-in: sort each step's quantiles so they never cross. Off by default because the reference returns
+    /// the head's quantiles as they are (crossings possible); sorting is applied last, after the clamp.
+    /// </summary>
+    public bool SortQuantiles { get; init; }
+
     /// <summary>How the series of a batch overload are combined (ignored for a single series).</summary>
     public KairosBatchMode BatchMode { get; init; } = KairosBatchMode.Independent;
 

@@ -228,6 +228,17 @@ public sealed class KairosModel
                 for (int j = 0; j < blk.Length; j++) if (blk[j] < 0f) blk[j] = 0f;
             }
         }
+        if (options.SortQuantiles)
+        {
+            var col = new float[q];
+            for (int i = 0; i < b; i++)
+                for (int t = 0; t < horizon; t++)
+                {
+                    for (int k = 0; k < q; k++) col[k] = pos[(i * q + k) * horizon + t];
+                    Array.Sort(col);
+                    for (int k = 0; k < q; k++) pos[(i * q + k) * horizon + t] = col[k];
+                }
+        }
         return pos;
     }
 
