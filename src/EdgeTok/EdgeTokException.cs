@@ -16,9 +16,21 @@ public sealed class EdgeTokException : Exception
     /// <summary>Creates an error that wraps the exception that caused it.</summary>
     public EdgeTokException(StatusCode status, string message, Exception inner) : base(message, inner) => Status = status;
 
-    internal static EdgeTokException Format(string message) => new(StatusCode.InvalidFormat, message);
-    internal static EdgeTokException Argument(string message) => new(StatusCode.InvalidArgument, message);
-    internal static EdgeTokException Unsupported(string message) => new(StatusCode.Unsupported, message);
-    internal static EdgeTokException NotFound(string message) => new(StatusCode.NotFound, message);
-    internal static EdgeTokException Limit(string message) => new(StatusCode.LimitExceeded, message);
+    /// <summary>A malformed file or byte stream (<see cref="StatusCode.InvalidFormat"/>).</summary>
+    public static EdgeTokException Format(string message) => new(StatusCode.InvalidFormat, message);
+
+    /// <summary>An invalid argument (<see cref="StatusCode.InvalidArgument"/>).</summary>
+    public static EdgeTokException Argument(string message) => new(StatusCode.InvalidArgument, message);
+
+    /// <summary>Valid input this build does not support (<see cref="StatusCode.Unsupported"/>).</summary>
+    public static EdgeTokException Unsupported(string message) => new(StatusCode.Unsupported, message);
+
+    /// <summary>A missing file, tensor, column or model (<see cref="StatusCode.NotFound"/>).</summary>
+    public static EdgeTokException NotFound(string message) => new(StatusCode.NotFound, message);
+
+    /// <summary>A request beyond a documented resource limit (<see cref="StatusCode.LimitExceeded"/>).</summary>
+    public static EdgeTokException Limit(string message) => new(StatusCode.LimitExceeded, message);
+
+    /// <summary>A call the object's state does not allow (<see cref="StatusCode.InvalidState"/>).</summary>
+    public static EdgeTokException State(string message) => new(StatusCode.InvalidState, message);
 }

@@ -1,0 +1,20 @@
+"""EdgeTok: time-series and audio tokenizers for edge devices (Python binding over the C ABI).
+
+The work happens in libedgetok.so; this package converts numpy arrays and raises
+:class:`EdgeTokError` for failed calls.
+"""
+from ._native import EdgeTokError
+from .core import abi_version, build_info, library_path, read_wav, resample, version, wav_info, write_wav
+
+__all__ = [
+    "EdgeTokError",
+    "abi_version",
+    "build_info",
+    "library_path",
+    "read_wav",
+    "resample",
+    "version",
+    "wav_info",
+    "write_wav",
+]
+__version__ = "0.1.0"

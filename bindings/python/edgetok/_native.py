@@ -1,0 +1,167 @@
+"""Loading libedgetok.so and calling it: the only place that knows about ctypes.
+
+Library lookup order:
+  1. $EDGETOK_LIBRARY (a path to libedgetok.so),
+  2. edgetok/lib/ inside this package (wheel layout),
+  3. artifacts/edgetok/lib/ of the source tree this package sits in (development layout).
+Within a lib folder the widest ISA variant the CPU supports is chosen, the same way glibc-hwcaps
+does for C programs: lib/glibc-hwcaps/x86-64-v4/, then x86-64-v3/, then lib/ itself.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+
+_V3 = {"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave"}
+_V4 = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}
+
+
+def _cpu_levels() -> list[str]:
+    """The hwcaps subfolders usable on this CPU, widest first."""
+    if platform.machine() not in ("x86_64", "AMD64"):
+        return []
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    break
+            else:
+                return []
+    except OSError:
+        return []
+    levels = []
+    if _V3 <= flags:
+        if _V4 <= flags:
+            levels.append("x86-64-v4")
+        levels.append("x86-64-v3")
+    return levels
+
+
+def _candidate_dirs() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    dirs = [here / "lib"]
+    for parent in here.parents:
+        if (parent / "EdgeTok.sln").exists():
+            dirs.append(parent / "artifacts" / "edgetok" / "lib")
+            break
+    return dirs
+
+
+def find_library() -> Path:
+    env = os.environ.get("EDGETOK_LIBRARY")
+    if env:
+        p = Path(env)
+        if not p.is_file():
+            raise OSError(f"EDGETOK_LIBRARY={env} does not exist")
+        return p
+    for d in _candidate_dirs():
+        if not (d / "libedgetok.so").is_file():
+            continue
+        for level in _cpu_levels():
+            v = d / "glibc-hwcaps" / level / "libedgetok.so"
+            if v.is_file():
+                return v
+        return d / "libedgetok.so"
+    raise OSError(
+        "libedgetok.so not found: build it with scripts/build-native.sh, install the wheel, "
+        "or set EDGETOK_LIBRARY to its path"
+    )
+
+
+_lib: ctypes.CDLL | None = None
+
+c_float_p = ctypes.POINTER(ctypes.c_float)
+c_int32_p = ctypes.POINTER(ctypes.c_int32)
+c_size_p = ctypes.POINTER(ctypes.c_size_t)
+
+
+class WavInfo(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("sample_rate", ctypes.c_int32),
+        ("channels", ctypes.c_int32),
+        ("bits_per_sample", ctypes.c_int32),
+        ("frames", ctypes.c_int64),
+        ("duration_seconds", ctypes.c_double),
+    ]
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    def fn(name, restype, *argtypes):
+        f = getattr(lib, name)
+        f.restype = restype
+        f.argtypes = list(argtypes)
+
+    fn("edgetok_abi_version", ctypes.c_uint32)
+    fn("edgetok_version", ctypes.c_char_p)
+    fn("edgetok_status_string", ctypes.c_char_p, ctypes.c_int32)
+    fn("edgetok_last_error", ctypes.c_char_p)
+    fn("edgetok_build_info", ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, c_size_p)
+    fn("edgetok_wav_info_read", ctypes.c_int32, ctypes.c_char_p, ctypes.POINTER(WavInfo))
+    fn("edgetok_wav_read_mono", ctypes.c_int32, ctypes.c_char_p, ctypes.c_int32, c_float_p,
+       ctypes.c_size_t, c_size_p, c_int32_p)
+    fn("edgetok_wav_write", ctypes.c_int32, ctypes.c_char_p, c_float_p, ctypes.c_size_t,
+       ctypes.c_int32, ctypes.c_int32)
+    fn("edgetok_resample", ctypes.c_int32, c_float_p, ctypes.c_size_t, ctypes.c_int32,
+       ctypes.c_int32, c_float_p, ctypes.c_size_t, c_size_p)
+
+
+def lib() -> ctypes.CDLL:
+    """The loaded library (loaded on first use)."""
+    global _lib
+    if _lib is None:
+        path = find_library()
+        loaded = ctypes.CDLL(str(path))
+        _declare(loaded)
+        abi = loaded.edgetok_abi_version()
+        if abi >> 16 != 1:
+            raise OSError(f"{path} has C ABI {abi >> 16}.{abi & 0xFFFF}; this package needs 1.x")
+        _lib = loaded
+    return _lib
+
+
+class EdgeTokError(RuntimeError):
+    """An EdgeTok call failed. ``status`` is the EDGETOK_STATUS_* code, ``str(e)`` the message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def check(status: int) -> None:
+    """Raises EdgeTokError for a non-zero status, with the thread's last error message."""
+    if status != 0:
+        l = lib()
+        msg = (l.edgetok_last_error() or b"").decode("utf-8", "replace")
+        kind = (l.edgetok_status_string(status) or b"").decode()
+        raise EdgeTokError(status, f"{msg} [{kind}]")
+
+
+def float_array(x, name: str) -> np.ndarray:
+    """A C-contiguous float32 view of x; other dtypes are refused rather than silently cast."""
+    a = np.asarray(x)
+    if a.dtype != np.float32:
+        raise TypeError(f"{name} must be float32, got {a.dtype} (use .astype(np.float32))")
+    return np.ascontiguousarray(a)
+
+
+def fptr(a: np.ndarray):
+    return a.ctypes.data_as(c_float_p)
+
+
+def ipt(a: np.ndarray):
+    return a.ctypes.data_as(c_int32_p)
+
+
+def two_call_float(call) -> np.ndarray:
+    """Runs a two-call-pattern function whose output is float32: size query, then fill."""
+    need = ctypes.c_size_t(0)
+    check(call(None, 0, ctypes.byref(need)))
+    out = np.empty(need.value, dtype=np.float32)
+    check(call(fptr(out), need.value, ctypes.byref(need)))
+    return out[: need.value]

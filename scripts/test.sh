@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test suite — .NET (xunit), C/C++ (CTest) and Python (pytest: binding + CLI) — against a
+# freshly published native build, then prints one summary line:
+#   tests: N passed, N failed, N skipped
+# and exits non-zero if any test failed or any suite could not run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RESULTS=$ROOT/artifacts/test-results
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+suite_errors=0
+
+"$ROOT/scripts/ensure-deps.sh" || exit 1
+
+echo "== native build (libedgetok.so + edgetok CLI, all ISA variants)"
+if ! "$ROOT/scripts/build-native.sh"; then
+  echo "native build FAILED"; suite_errors=$((suite_errors + 1))
+fi
+
+echo "== .NET tests"
+dotnet test "$ROOT/tests/EdgeTok.Tests/EdgeTok.Tests.csproj" -c Release --nologo \
+  --logger "trx;LogFileName=dotnet.trx" --results-directory "$RESULTS" || true
+[ -f "$RESULTS/dotnet.trx" ] || { echo ".NET test suite did not run"; suite_errors=$((suite_errors + 1)); }
+
+echo "== C/C++ tests (CTest)"
+if cmake -S bindings/c -B artifacts/build-c -DEDGETOK_PREFIX="$ROOT/artifacts/edgetok" -DEDGETOK_SHARED="$ROOT/../shared" >/dev/null \
+   && cmake --build artifacts/build-c -j2 >/dev/null; then
+  ctest --test-dir artifacts/build-c --output-on-failure --output-junit "$RESULTS/ctest.xml" || true
+else
+  echo "C build FAILED"; suite_errors=$((suite_errors + 1))
+fi
+
+echo "== Python tests (binding + CLI) under /usr/bin/python3"
+/usr/bin/python3 -m pytest -q -p no:cacheprovider bindings/python/tests tests/cli --junitxml="$RESULTS/pytest.xml" || true
+[ -f "$RESULTS/pytest.xml" ] || { echo "pytest did not run"; suite_errors=$((suite_errors + 1)); }
+
+/usr/bin/python3 "$ROOT/scripts/summarize_tests.py" "$RESULTS" "$suite_errors"

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace EdgeTok.Cli;
+
+/// <summary>A usage mistake: printed as one line with a hint, exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>
+/// Minimal option parser: <c>--name value</c>, <c>--name=value</c>, <c>--flag</c> and positionals.
+/// Every option a command reads is declared by reading it; anything left unread is an error, so
+/// a typo never silently falls back to a default.
+/// </summary>
+internal sealed class Args
+{
+    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flagNames;
+
+    public List<string> Positionals { get; } = [];
+
+    public Args(IEnumerable<string> args, params string[] flagNames)
+    {
+        _flagNames = new HashSet<string>(flagNames, StringComparer.Ordinal);
+        var list = args.ToList();
+        for (int i = 0; i < list.Count; i++)
+        {
+            var a = list[i];
+            if (a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
+            {
+                string name = a[2..];
+                string? value = null;
+                int eq = name.IndexOf('=');
+                if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
+                else if (!_flagNames.Contains(name))
+                {
+                    if (i + 1 >= list.Count) throw new UsageException($"option --{name} needs a value");
+                    value = list[++i];
+                }
+                if (!_options.TryAdd(name, value)) throw new UsageException($"option --{name} given twice");
+            }
+            else Positionals.Add(a);
+        }
+    }
+
+    public bool Flag(string name)
+    {
+        _used.Add(name);
+        return _options.ContainsKey(name);
+    }
+
+    public string? Get(string name)
+    {
+        _used.Add(name);
+        return _options.TryGetValue(name, out var v) ? v : null;
+    }
+
+    public string Require(string name) => Get(name) ?? throw new UsageException($"missing required option --{name}");
+
+    public int? GetInt(string name, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var s = Get(name);
+        if (s is null) return null;
+        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+            throw new UsageException($"--{name} must be an integer, got '{s}'");
+        if (v < min || v > max) throw new UsageException($"--{name} must be in {min}..{max}, got {v}");
+        return v;
+    }
+
+    public double? GetDouble(string name)
+    {
+        var s = Get(name);
+        if (s is null) return null;
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+            throw new UsageException($"--{name} must be a number, got '{s}'");
+        return v;
+    }
+
+    /// <summary>Fails on options that no part of the command read.</summary>
+    public void EnsureAllUsed()
+    {
+        var unknown = _options.Keys.Where(k => !_used.Contains(k)).ToList();
+        if (unknown.Count > 0) throw new UsageException($"unknown option --{unknown[0]}");
+    }
+}
