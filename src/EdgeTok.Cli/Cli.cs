@@ -11,6 +11,8 @@ internal static class Cli
     [
         new Commands.InfoCommand(),
         new Commands.AudioProbeCommand(),
+        new Commands.TsTokenizeCommand(),
+        new Commands.TsForecastCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
