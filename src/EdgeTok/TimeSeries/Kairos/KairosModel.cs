@@ -32,6 +32,11 @@ public sealed class KairosModel
     private readonly QuantileHead _head;
     private readonly T5Attention[] _ropeModules;
 
+    // Stage access for the isolated-stage golden tests.
+    internal GranularityRouter Router => _router;
+    internal QuantileHead Head => _head;
+    internal SpectralFeatures Spectral => _spectral;
+
     /// <summary>The configuration the model was loaded with.</summary>
     public KairosConfig Config { get; }
 
@@ -140,6 +145,11 @@ public sealed class KairosModel
     /// own (identical to <see cref="Forecast"/>); <see cref="KairosBatchMode.ReferenceJoint"/> reproduces
     /// the reference's batched forward instead (equal lengths required; results depend on batch-mates).
     /// </summary>
+    /// <remarks>
+    /// In <see cref="KairosGateBiasMode.ReferenceDrift"/> mode one bias state runs through the whole call:
+    /// in independent mode series 0 is forecast first (all its forwards), then series 1 continues from the
+    /// drifted bias, and so on; in joint mode every forward updates it once with the counts of the whole batch.
+    /// </remarks>
     /// <exception cref="EdgeTokException">As <see cref="Forecast"/>, plus an empty batch or unequal lengths in joint mode.</exception>
     public KairosForecast ForecastBatch(IReadOnlyList<float[]> series, int horizon, KairosForecastOptions? options = null)
     {
