@@ -187,6 +187,22 @@ public sealed class KairosShapeAndInputTests(KairosGoldenFixture fx) : IClassFix
     }
 
     [Fact]
+    public void Span_and_batch_overloads_agree_with_the_single_calls()
+    {
+        var m = fx.Model(null);
+        var x = Sine(500);
+        var y = Sine(300, 12, -3);
+        Assert.Equal(9 * 40, m.ForecastLength(40));
+        var dst = new float[9 * 40 + 3];
+        Assert.Equal(9 * 40, m.Forecast(x, 40, dst));
+        Assert.Equal(m.Forecast(x, 40).Values, dst[..(9 * 40)]);
+        Assert.Equal(StatusCode.BufferTooSmall, Assert.Throws<EdgeTokException>(() => m.Forecast(x, 40, new float[10])).Status);
+        var tb = m.TokenizeBatch([x, y]);
+        Assert.Equal(m.Tokenize(y).Embeddings, tb[1].Embeddings);
+        Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<EdgeTokException>(() => m.TokenizeBatch([])).Status);
+    }
+
+    [Fact]
     public void All_nan_series_runs_from_the_reg_token_alone_as_the_reference_does()
     {
         var m = fx.Model(null);

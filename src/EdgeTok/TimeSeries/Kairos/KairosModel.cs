@@ -140,9 +140,50 @@ public sealed class KairosModel
         return ForecastBatch([series.ToArray()], horizon, options);
     }
 
+    /// <summary>Number of floats a forecast of one series needs: <see cref="KairosConfig.NumQuantiles"/> × horizon.</summary>
+    /// <exception cref="EdgeTokException">Horizon outside [1, <see cref="MaxHorizon"/>].</exception>
+    public int ForecastLength(int horizon)
+    {
+        if (horizon <= 0) throw EdgeTokException.Argument($"horizon must be at least 1, got {horizon}");
+        if (horizon > MaxHorizon) throw EdgeTokException.Limit($"horizon {horizon} exceeds the limit of {MaxHorizon} steps");
+        return Config.NumQuantiles * horizon;
+    }
+
+    /// <summary>
+    /// Span-first form of <see cref="Forecast(ReadOnlySpan{float}, int, KairosForecastOptions?)"/>: writes the
+    /// [Q, horizon] quantiles into <paramref name="quantiles"/> and returns the element count
+    /// (<see cref="ForecastLength"/>).
+    /// </summary>
+    /// <exception cref="EdgeTokException">As the allocating overload, or a destination shorter than <see cref="ForecastLength"/> (<see cref="StatusCode.BufferTooSmall"/>).</exception>
+    public int Forecast(ReadOnlySpan<float> series, int horizon, Span<float> quantiles, KairosForecastOptions? options = null)
+    {
+        int need = ForecastLength(horizon);
+        if (quantiles.Length < need)
+            throw new EdgeTokException(StatusCode.BufferTooSmall, $"destination holds {quantiles.Length} floats, {need} needed");
+        Forecast(series, horizon, options).Values.CopyTo(quantiles);
+        return need;
+    }
+
+    /// <summary>Tokenizes several series independently (each exactly as <see cref="Tokenize(ReadOnlySpan{float})"/>).</summary>
+    /// <exception cref="EdgeTokException">An empty batch, a null row, or a bad series.</exception>
+    public KairosTokens[] TokenizeBatch(IReadOnlyList<float[]> series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Count == 0) throw EdgeTokException.Argument("the batch holds no series");
+        if (series.Count > MaxBatchSize) throw EdgeTokException.Limit($"batch of {series.Count} series exceeds the limit of {MaxBatchSize}");
+        var result = new KairosTokens[series.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            if (series[i] is null) throw new EdgeTokException(StatusCode.NullPointer, $"series {i} is null");
+            ValidateSeries(series[i], i);
+            result[i] = Tokenize(series[i]);
+        }
+        return result;
+    }
+
     /// <summary>
     /// Forecasts several series: quantiles [B, Q, horizon]. By default each series is processed on its
-    /// own (identical to <see cref="Forecast"/>); <see cref="KairosBatchMode.ReferenceJoint"/> reproduces
+    /// own (identical to <see cref="Forecast(ReadOnlySpan{float}, int, KairosForecastOptions?)"/>); <see cref="KairosBatchMode.ReferenceJoint"/> reproduces
     /// the reference's batched forward instead (equal lengths required; results depend on batch-mates).
     /// </summary>
     /// <remarks>
@@ -150,7 +191,7 @@ public sealed class KairosModel
     /// in independent mode series 0 is forecast first (all its forwards), then series 1 continues from the
     /// drifted bias, and so on; in joint mode every forward updates it once with the counts of the whole batch.
     /// </remarks>
-    /// <exception cref="EdgeTokException">As <see cref="Forecast"/>, plus an empty batch or unequal lengths in joint mode.</exception>
+    /// <exception cref="EdgeTokException">As <see cref="Forecast(ReadOnlySpan{float}, int, KairosForecastOptions?)"/>, plus an empty batch or unequal lengths in joint mode.</exception>
     public KairosForecast ForecastBatch(IReadOnlyList<float[]> series, int horizon, KairosForecastOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(series);
