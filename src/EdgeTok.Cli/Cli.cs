@@ -13,6 +13,8 @@ internal static class Cli
         new Commands.AudioProbeCommand(),
         new Commands.BenchPeakCommand(),
         new Commands.TsBinsCommand(),
+        new Commands.TsTokenizeCommand(),
+        new Commands.TsForecastCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
