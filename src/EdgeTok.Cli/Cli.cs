@@ -14,7 +14,10 @@ internal static class Cli
         new Commands.AudioInfoCommand(),
         new Commands.AudioEncodeCommand(),
         new Commands.AudioDecodeCommand(),
+        new Commands.BenchPeakCommand(),
         new Commands.TsBinsCommand(),
+        new Commands.TsTokenizeCommand(),
+        new Commands.TsForecastCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -62,7 +62,7 @@ internal static unsafe class AudioExports
         catch (Exception e) { return Abi.Fail(e); }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "edgetok_audio_codec_info_get")]
+    [UnmanagedCallersOnly(EntryPoint = "edgetok_audio_codec_info_read")]
     public static int GetInfo(nint codec, Info* info)
     {
         try

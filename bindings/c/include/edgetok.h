@@ -183,6 +183,88 @@ int32_t edgetok_chronos_bins_decode(const edgetok_chronos_bins *bins, const int3
 /* The bin centers (n_tokens - n_special_tokens - 1 values); two-call pattern. */
 int32_t edgetok_chronos_bins_centers(const edgetok_chronos_bins *bins, float *centers, size_t capacity,
                                      size_t *required);
+/* ---- Kairos time-series forecaster ----------------------------------------------------------- */
+/* A Kairos model (config.json + model.safetensors in the Hugging Face layout). Immutable once loaded:
+ * one handle may be used from many threads at once. Series are float32 with NaN for missing points;
+ * only the last context_length points are used; infinite values are rejected. */
+typedef struct edgetok_kairos edgetok_kairos;
+
+#define EDGETOK_KAIROS_BIAS_FROZEN        0  /* router bias held at the checkpoint value (default)  */
+#define EDGETOK_KAIROS_BIAS_DRIFT         1  /* reference emulation: bias updated after each forward */
+#define EDGETOK_KAIROS_BATCH_INDEPENDENT  0  /* each row forecast alone (default, reproducible)      */
+#define EDGETOK_KAIROS_BATCH_JOINT        1  /* reference batching: results depend on batch-mates    */
+
+typedef struct edgetok_kairos_info {
+    uint32_t struct_size;       /* = sizeof(edgetok_kairos_info) */
+    int32_t d_model;            /* embedding width */
+    int32_t d_kv;               /* head width; RoPE tables have d_kv / 2 columns */
+    int32_t num_quantiles;      /* rows of a forecast (9: levels 0.1 ... 0.9) */
+    int32_t context_length;     /* longest context read (2048) */
+    int32_t patch_size;         /* coarse patch length (128); a series yields at most 4*ceil(T/patch) tokens */
+    int32_t steps_per_forward;  /* forecast steps per forward (128); longer horizons roll out */
+    int32_t max_horizon;        /* largest horizon accepted */
+    int32_t num_rope_modules;   /* attention modules with adaptive RoPE */
+} edgetok_kairos_info;
+
+typedef struct edgetok_kairos_forecast_options {
+    uint32_t struct_size;            /* = sizeof(edgetok_kairos_forecast_options) */
+    int32_t bias_mode;               /* EDGETOK_KAIROS_BIAS_* */
+    int32_t infer_is_positive;       /* 1: clamp at 0 when the input has no negative value */
+    int32_t force_flip_invariance;   /* 1: average with the forecast of -x (twice the cost) */
+    int32_t sort_quantiles;          /* 1: sort each step's quantiles (the reference does not) */
+    int32_t batch_mode;              /* EDGETOK_KAIROS_BATCH_* (edgetok_kairos_forecast_batch only) */
+} edgetok_kairos_forecast_options;
+
+/* Loads config.json and model.safetensors from folder. Missing, extra or mis-shaped tensors fail with
+ * EDGETOK_STATUS_INVALID_FORMAT naming the tensor; unsupported config values with
+ * EDGETOK_STATUS_UNSUPPORTED. *model is NULL on failure. Thread-safe. */
+int32_t edgetok_kairos_load(const char *folder, edgetok_kairos **model);
+
+/* Destroys a model (NULL is a no-op). No other thread may be using it. */
+int32_t edgetok_kairos_destroy(edgetok_kairos *model);
+
+/* Sizes and limits of a loaded model. Thread-safe. */
+int32_t edgetok_kairos_info_read(const edgetok_kairos *model, edgetok_kairos_info *info);
+
+/* Tokenizes one series. Outputs (each may be NULL to skip it; n = *num_tokens):
+ *   embeddings     float32 [n, d_model]  patch tokens before [REG]
+ *   token_sizes    int32   [n]           points per token (128 / 64 / 32)
+ *   attention_mask uint8   [n + 1]       1 = attended, last entry is [REG]
+ *   loc_scale      float32 [2]           instance-normalisation loc and scale
+ * Size query: pass NULL buffers to get *num_tokens; a buffer smaller than its output fails with
+ * EDGETOK_STATUS_BUFFER_TOO_SMALL and writes nothing (*num_tokens is still set). Thread-safe. */
+int32_t edgetok_kairos_tokenize(const edgetok_kairos *model, const float *series, size_t length,
+                                float *embeddings, size_t embeddings_capacity,
+                                int32_t *token_sizes, size_t token_sizes_capacity,
+                                uint8_t *attention_mask, size_t attention_mask_capacity,
+                                float *loc_scale, size_t *num_tokens);
+
+/* RoPE cos/sin tables [positions, d_kv/2] of one attention module for this series. module is the
+ * state-dict prefix (e.g. "decoder.block.0.layer.1.EncDecAttention"); NULL means the first encoder
+ * self-attention ("encoder.block.0.layer.0.SelfAttention", positions = n + 1). Two-call pattern over
+ * the element count of each table (cos and sin have the same size); *positions and *half_dim may be
+ * NULL. Unknown modules fail with EDGETOK_STATUS_NOT_FOUND. Thread-safe. */
+int32_t edgetok_kairos_rope(const edgetok_kairos *model, const float *series, size_t length,
+                            const char *module, float *cos, float *sin, size_t capacity,
+                            size_t *required, int32_t *positions, int32_t *half_dim);
+
+/* Fills options with the defaults (frozen bias, no clamp, no flip, no sort, independent rows). */
+void edgetok_kairos_forecast_options_init(edgetok_kairos_forecast_options *options);
+
+/* Forecasts one series horizon steps ahead: float32 [num_quantiles, horizon] (quantile-major).
+ * options may be NULL (defaults). Two-call pattern; the size query does not run the model.
+ * horizon must be in 1..max_horizon. Thread-safe. */
+int32_t edgetok_kairos_forecast(const edgetok_kairos *model, const float *series, size_t length,
+                                int32_t horizon, const edgetok_kairos_forecast_options *options,
+                                float *quantiles, size_t capacity, size_t *required);
+
+/* Forecasts batch rows of length points each (row-major, NaN-padded on the left for shorter series):
+ * float32 [batch, num_quantiles, horizon]. options->batch_mode chooses independent rows (default) or
+ * the reference's joint batching. Two-call pattern. Thread-safe. */
+int32_t edgetok_kairos_forecast_batch(const edgetok_kairos *model, const float *series, size_t batch,
+                                      size_t length, int32_t horizon,
+                                      const edgetok_kairos_forecast_options *options, float *quantiles,
+                                      size_t capacity, size_t *required);
 
 /* ---- Audio codecs: PCM <-> discrete codes [T, K] -------------------------------------------------
  * A codec is a model folder with an edgetok.json manifest (ONNX encoder/decoder, native residual
@@ -217,7 +299,7 @@ int32_t edgetok_audio_codec_load(const char *model, const char *manifest, int32_
 int32_t edgetok_audio_codec_free(edgetok_audio_codec *codec);
 
 /* Rates and sizes of a codec; info->struct_size must be set. */
-int32_t edgetok_audio_codec_info_get(const edgetok_audio_codec *codec, edgetok_audio_codec_info *info);
+int32_t edgetok_audio_codec_info_read(const edgetok_audio_codec *codec, edgetok_audio_codec_info *info);
 
 /* The codec family ("encodec", "snac", "mulaw", ...) as NUL-terminated UTF-8; two-call pattern
  * (required counts the NUL). */

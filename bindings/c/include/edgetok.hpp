@@ -150,6 +150,55 @@ public:
 
 private:
     Handle<edgetok_chronos_bins, free_chronos_bins> handle_;
+inline void kairos_destroy_void(edgetok_kairos *m) { edgetok_kairos_destroy(m); }
+
+/// A loaded Kairos model (immutable, shareable between threads).
+class Kairos {
+public:
+    explicit Kairos(const std::string &folder) {
+        edgetok_kairos *m = nullptr;
+        check(edgetok_kairos_load(folder.c_str(), &m));
+        h_ = Handle<edgetok_kairos, kairos_destroy_void>(m);
+    }
+
+    /// Quantiles [num_quantiles * horizon], quantile-major. options may be null (defaults).
+    std::vector<float> forecast(const std::vector<float> &x, int32_t horizon,
+                                const edgetok_kairos_forecast_options *options = nullptr) const {
+        return two_call<float>([&](float *buf, size_t cap, size_t *need) {
+            return edgetok_kairos_forecast(h_.get(), x.data(), x.size(), horizon, options, buf, cap, need);
+        });
+    }
+
+    /// Token count, sizes and embeddings [n * d_model] of one series.
+    struct Tokens {
+        std::vector<float> embeddings;
+        std::vector<int32_t> token_sizes;
+        std::vector<uint8_t> attention_mask;
+        float loc = 0, scale = 1;
+    };
+
+    Tokens tokenize(const std::vector<float> &x) const {
+        size_t n = 0;
+        check(edgetok_kairos_tokenize(h_.get(), x.data(), x.size(), nullptr, 0, nullptr, 0, nullptr, 0, nullptr, &n));
+        edgetok_kairos_info info{};
+        info.struct_size = sizeof info;
+        check(edgetok_kairos_info_read(h_.get(), &info));
+        Tokens t;
+        t.embeddings.resize(n * static_cast<size_t>(info.d_model));
+        t.token_sizes.resize(n);
+        t.attention_mask.resize(n + 1);
+        float ls[2];
+        check(edgetok_kairos_tokenize(h_.get(), x.data(), x.size(), t.embeddings.data(), t.embeddings.size(),
+                                      t.token_sizes.data(), n, t.attention_mask.data(), n + 1, ls, &n));
+        t.loc = ls[0];
+        t.scale = ls[1];
+        return t;
+    }
+
+    edgetok_kairos *get() const noexcept { return h_.get(); }
+
+private:
+    Handle<edgetok_kairos, kairos_destroy_void> h_;
 };
 
 /// Codes of AudioCodec::encode: frame-major [frames, codebooks].
@@ -170,7 +219,7 @@ public:
         check(edgetok_audio_codec_load(model.c_str(), manifest.empty() ? nullptr : manifest.c_str(), threads, &h));
         handle_ = Handle<edgetok_audio_codec, free_audio_codec>(h);
         info_.struct_size = sizeof info_;
-        check(edgetok_audio_codec_info_get(h, &info_));
+        check(edgetok_audio_codec_info_read(h, &info_));
     }
 
     const edgetok_audio_codec_info &info() const noexcept { return info_; }

@@ -34,9 +34,9 @@ static void test_mulaw(void) {
     CHECK(edgetok_audio_codec_load("mulaw", NULL, 0, &c) == EDGETOK_OK && c != NULL);
     edgetok_audio_codec_info info;
     memset(&info, 0, sizeof info);
-    CHECK(edgetok_audio_codec_info_get(c, &info) == EDGETOK_STATUS_INVALID_ARGUMENT);   /* struct_size unset */
+    CHECK(edgetok_audio_codec_info_read(c, &info) == EDGETOK_STATUS_INVALID_ARGUMENT);   /* struct_size unset */
     info.struct_size = sizeof info;
-    CHECK(edgetok_audio_codec_info_get(c, &info) == EDGETOK_OK);
+    CHECK(edgetok_audio_codec_info_read(c, &info) == EDGETOK_OK);
     CHECK(info.sample_rate == 16000 && info.channels == 1 && info.codebooks == 1 && info.codebook_size == 256);
     CHECK(info.hop_length == 1 && info.frame_rate == 16000.0 && info.latent_dim == 0);
     char kind[16];

@@ -68,6 +68,22 @@ int main(int argc, char **argv) {
     } catch (const edgetok::Error &e) {
         CHECK(e.status() == EDGETOK_STATUS_NOT_FOUND);
     }
+    {
+    edgetok::Kairos kairos(shared + "/golden/kairos-10m");
+    std::vector<float> series(500);
+    for (size_t i = 0; i < series.size(); i++) series[i] = 10.0f + std::sin(0.26f * static_cast<float>(i));
+    auto q = kairos.forecast(series, 40);
+    CHECK(q.size() == 9 * 40);
+    auto t = kairos.tokenize(series);
+    CHECK(!t.token_sizes.empty() && t.embeddings.size() == t.token_sizes.size() * 256);
+    CHECK(t.attention_mask.back() == 1);
+    try {
+        kairos.forecast(series, 0);
+        CHECK(false);
+    } catch (const edgetok::Error &e) {
+        CHECK(e.status() == EDGETOK_STATUS_INVALID_ARGUMENT);
+    }
+    }
     std::printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

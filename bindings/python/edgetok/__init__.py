@@ -6,12 +6,14 @@ The work happens in libedgetok.so; this package converts numpy arrays and raises
 from ._native import EdgeTokError
 from .audio import AudioCodec
 from .chronos import ChronosBins
+from .kairos import Kairos
 from .core import abi_version, build_info, library_path, read_wav, resample, version, wav_info, write_wav
 
 __all__ = [
     "AudioCodec",
     "ChronosBins",
     "EdgeTokError",
+    "Kairos",
     "abi_version",
     "build_info",
     "library_path",

@@ -119,6 +119,31 @@ class AudioCodecInfo(ctypes.Structure):
     ]
 
 
+class KairosInfo(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("d_model", ctypes.c_int32),
+        ("d_kv", ctypes.c_int32),
+        ("num_quantiles", ctypes.c_int32),
+        ("context_length", ctypes.c_int32),
+        ("patch_size", ctypes.c_int32),
+        ("steps_per_forward", ctypes.c_int32),
+        ("max_horizon", ctypes.c_int32),
+        ("num_rope_modules", ctypes.c_int32),
+    ]
+
+
+class KairosForecastOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("bias_mode", ctypes.c_int32),
+        ("infer_is_positive", ctypes.c_int32),
+        ("force_flip_invariance", ctypes.c_int32),
+        ("sort_quantiles", ctypes.c_int32),
+        ("batch_mode", ctypes.c_int32),
+    ]
+
+
 def _declare(lib: ctypes.CDLL) -> None:
     def fn(name, restype, *argtypes):
         f = getattr(lib, name)
@@ -154,13 +179,27 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("edgetok_audio_codec_load", ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int32,
        ctypes.POINTER(ctypes.c_void_p))
     fn("edgetok_audio_codec_free", ctypes.c_int32, vp)
-    fn("edgetok_audio_codec_info_get", ctypes.c_int32, vp, ctypes.POINTER(AudioCodecInfo))
+    fn("edgetok_audio_codec_info_read", ctypes.c_int32, vp, ctypes.POINTER(AudioCodecInfo))
     fn("edgetok_audio_codec_kind", ctypes.c_int32, vp, ctypes.c_char_p, ctypes.c_size_t, c_size_p)
     fn("edgetok_audio_codec_codebooks", ctypes.c_int32, vp, ctypes.c_double, ctypes.c_int32, c_int32_p)
     fn("edgetok_audio_codec_encode", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, ctypes.c_int32, ctypes.c_int32,
        ctypes.c_double, ctypes.c_int32, c_int32_p, ctypes.c_size_t, c_size_p, c_size_p, c_int32_p)
     fn("edgetok_audio_codec_decode", ctypes.c_int32, vp, c_int32_p, ctypes.c_size_t, ctypes.c_int32, c_float_p,
        ctypes.c_size_t, c_size_p)
+    u8p = ctypes.POINTER(ctypes.c_uint8)
+    kopt = ctypes.POINTER(KairosForecastOptions)
+    fn("edgetok_kairos_load", ctypes.c_int32, ctypes.c_char_p, ctypes.POINTER(vp))
+    fn("edgetok_kairos_destroy", ctypes.c_int32, vp)
+    fn("edgetok_kairos_info_read", ctypes.c_int32, vp, ctypes.POINTER(KairosInfo))
+    fn("edgetok_kairos_tokenize", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, c_float_p, ctypes.c_size_t,
+       c_int32_p, ctypes.c_size_t, u8p, ctypes.c_size_t, c_float_p, c_size_p)
+    fn("edgetok_kairos_rope", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, ctypes.c_char_p, c_float_p, c_float_p,
+       ctypes.c_size_t, c_size_p, c_int32_p, c_int32_p)
+    fn("edgetok_kairos_forecast_options_init", None, kopt)
+    fn("edgetok_kairos_forecast", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, ctypes.c_int32, kopt,
+       c_float_p, ctypes.c_size_t, c_size_p)
+    fn("edgetok_kairos_forecast_batch", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, ctypes.c_size_t,
+       ctypes.c_int32, kopt, c_float_p, ctypes.c_size_t, c_size_p)
 
 
 def lib() -> ctypes.CDLL:

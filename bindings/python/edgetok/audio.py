@@ -28,7 +28,7 @@ class AudioCodec:
         self._handle = handle
         info = n.AudioCodecInfo()
         info.struct_size = ctypes.sizeof(n.AudioCodecInfo)
-        n.check(lib.edgetok_audio_codec_info_get(handle, ctypes.byref(info)))
+        n.check(lib.edgetok_audio_codec_info_read(handle, ctypes.byref(info)))
         need = ctypes.c_size_t(0)
         n.check(lib.edgetok_audio_codec_kind(handle, None, 0, ctypes.byref(need)))
         buf = ctypes.create_string_buffer(need.value)

@@ -1,0 +1,31 @@
+namespace EdgeTok.TimeSeries.Kairos;
+
+/// <summary>
+/// The residual-MLP quantile head (<c>output_patch_embedding</c>): raw = Wo·relu(Wh·x + bh) + bo + (Wr·x + br),
+/// [S, Q·PL] per series in normalised space.
+/// </summary>
+internal sealed class QuantileHead
+{
+    private readonly Linear _hidden, _output, _residual;
+
+    public int OutFeatures => _output.Out;
+
+    public QuantileHead(KairosTensorReader r, KairosConfig c)
+    {
+        int outF = c.NumQuantiles * c.PredictionLength;
+        _hidden = r.Linear("output_patch_embedding.hidden_layer", c.DFf, c.DModel, bias: true);
+        _output = r.Linear("output_patch_embedding.output_layer", outF, c.DFf, bias: true);
+        _residual = r.Linear("output_patch_embedding.residual_layer", outF, c.DModel, bias: true);
+    }
+
+    public void Forward(ReadOnlySpan<float> x, Span<float> raw, int rows)
+    {
+        var h = new float[rows * _hidden.Out];
+        _hidden.Forward(x, h, rows);
+        for (int i = 0; i < h.Length; i++) if (!(h[i] > 0f)) h[i] = 0f;
+        var res = new float[rows * _residual.Out];
+        _residual.Forward(x, res, rows);
+        _output.Forward(h, raw, rows);
+        System.Numerics.Tensors.TensorPrimitives.Add(raw[..res.Length], res, raw[..res.Length]);
+    }
+}
