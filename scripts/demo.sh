@@ -15,3 +15,13 @@ echo "## edgetok info"
 echo
 echo "## a real WAV file, down-mixed and resampled to 16 kHz"
 "$BIN" audio probe --input "$SHARED/data/audio/environmental/librosa/456440__inspectorj__bird-whistling-robin-single-13.hq.wav" --rate 16000
+echo
+echo "## real speech (22.05 kHz) -> audio codec codes and back: tiny EnCodec (golden weights, manifest in models/), mu-law"
+TMP=$(mktemp -d)
+TINY=(--model "$SHARED/golden/encodec-24k-tiny" --manifest "$ROOT/models/encodec-24k-tiny/edgetok.json")
+SPEECH="$SHARED/data/audio/speech/ljspeech/LJ001-0002.wav"
+"$BIN" audio info "${TINY[@]}"
+"$BIN" audio encode "${TINY[@]}" --input "$SPEECH" --bandwidth 1.8 --output "$TMP/codes.npy"
+"$BIN" audio decode "${TINY[@]}" --input "$TMP/codes.npy" --output "$TMP/decoded.wav"
+"$BIN" audio encode --model mulaw --input "$SPEECH" --output "$TMP/mulaw.npy"
+rm -rf "$TMP"
