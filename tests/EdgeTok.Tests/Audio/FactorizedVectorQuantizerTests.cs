@@ -117,6 +117,8 @@ public class FactorizedVectorQuantizerTests
         Assert.Throws<EdgeTokException>(() => q.Encode(latent, frames, codes, 2));
         Assert.Throws<EdgeTokException>(() => new FactorizedVectorQuantizer([new FactorizedLevel(new float[5], s_identity2, [], s_identity2, [])], 2, 2, 2));
         Assert.Throws<EdgeTokException>(() => new FactorizedVectorQuantizer([new FactorizedLevel(new float[4], s_identity2, [], s_identity2, [], Stride: 0)], 2, 2, 2));
+        Assert.Throws<EdgeTokException>(() => q.GetLevelCodes(codes, frames, 2, 2, new int[frames]));
+        Assert.Throws<EdgeTokException>(() => q.SetLevelCodes(new int[frames], frames, 2, 0, new int[3]));
     }
 
     /// <summary>

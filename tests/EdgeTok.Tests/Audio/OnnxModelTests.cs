@@ -73,5 +73,10 @@ public class OnnxModelTests
             Assert.Equal(StatusCode.InvalidFormat, Assert.Throws<EdgeTokException>(() => OnnxModel.Parse(bad, "bad")).Status);
         Assert.Equal(StatusCode.InvalidFormat, Assert.Throws<EdgeTokException>(() => OnnxModel.Parse([], "empty")).Status);
         Assert.Equal(StatusCode.NotFound, Assert.Throws<EdgeTokException>(() => OnnxModel.Open("/nonexistent.onnx")).Status);
+        // Forged shapes: impossibly large, or data that does not match the shape.
+        var huge = new OnnxGraphBuilder("g").AddInitializer("w", [1L << 40, 1L << 40], [1f]).ToBytes();
+        Assert.Contains("impossibly large", Assert.Throws<EdgeTokException>(() => OnnxModel.Parse(huge, "huge")).Message);
+        var shortData = new OnnxGraphBuilder("g").AddInitializer("w", [3, 2], [1f, 2f]).ToBytes();
+        Assert.Contains("needs 24 bytes", Assert.Throws<EdgeTokException>(() => OnnxModel.Parse(shortData, "short")).Message);
     }
 }

@@ -160,6 +160,7 @@ public sealed class FactorizedVectorQuantizer
     /// <summary>The compact codes of one level (frames / stride values) from codes [frames, levels].</summary>
     public void GetLevelCodes(ReadOnlySpan<int> codes, int frames, int levels, int level, Span<int> destination)
     {
+        CheckLevelLayout(codes.Length, frames, levels, level);
         int s = _strides[level];
         if (destination.Length < frames / s) throw EdgeTokException.Argument($"destination holds {destination.Length} codes, level {level} has {frames / s}");
         for (int t = 0; t < frames / s; t++) destination[t] = codes[t * s * levels + level];
@@ -168,9 +169,20 @@ public sealed class FactorizedVectorQuantizer
     /// <summary>Writes the compact codes of one level (frames / stride values) into codes [frames, levels], repeating each over its stride.</summary>
     public void SetLevelCodes(ReadOnlySpan<int> levelCodes, int frames, int levels, int level, Span<int> codes)
     {
+        CheckLevelLayout(codes.Length, frames, levels, level);
         int s = _strides[level];
         if (levelCodes.Length < frames / s) throw EdgeTokException.Argument($"level {level} needs {frames / s} codes, got {levelCodes.Length}");
         for (int t = 0; t < frames; t++) codes[t * levels + level] = levelCodes[t / s];
+    }
+
+    private void CheckLevelLayout(int codesLength, int frames, int levels, int level)
+    {
+        if (levels < 1 || levels > Levels || (uint)level >= (uint)levels)
+            throw EdgeTokException.Argument($"level {level} of {levels} is outside this quantizer's {Levels} levels");
+        if (frames < 0 || frames % _strides[level] != 0)
+            throw EdgeTokException.Argument($"frame count {frames} is not a multiple of level {level}'s stride {_strides[level]}");
+        if (codesLength < (long)frames * levels)
+            throw EdgeTokException.Argument($"codes hold {codesLength} values; {frames} frames × {levels} levels need {(long)frames * levels}");
     }
 
     private void AddLevel(ReadOnlySpan<int> codes, int frames, int levels, int l, QuantizerWorkspace ws, Span<float> dst)

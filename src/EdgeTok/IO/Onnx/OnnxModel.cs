@@ -312,7 +312,8 @@ public sealed class OnnxModel
         foreach (var d in dims)
         {
             if (d < 0) throw EdgeTokException.Format($"{source}: tensor '{name}' has negative dimension {d}");
-            count = checked(count * d);
+            if (d != 0 && count > long.MaxValue / 16 / d) throw EdgeTokException.Format($"{source}: tensor '{name}' has an impossibly large shape [{string.Join(", ", dims)}]");
+            count *= d;
         }
         int size = OnnxTensor.ElementSize(type);
         if (size == 0) return new OnnxTensor(name, dims.ToArray(), type, raw ?? []);
