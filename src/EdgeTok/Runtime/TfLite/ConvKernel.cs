@@ -49,11 +49,11 @@ internal sealed class ConvKernel : TfLiteKernel
         {
             if (g.T(wT).Type != TfLiteTensorType.Int8 || g.T(outT).Type != TfLiteTensorType.Int8)
                 throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): int8 input needs int8 filter and output");
-            if (2L * 255 * 127 * k._k >= 1 << 24) throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): int8 reduction of {k._k} too long for the exact float path");
             k._inZp = TfLiteKernels.ZeroPoint(g, op, inT);
             k._rq = Requantizer.Create(g, op, inT, wT, outT, k._cout, act);
             k._biasI = bT >= 0 ? g.ConstI[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant int32") : new int[k._cout];
             var wq = g.ConstQ[wT] ?? throw TfLiteGraph.Bad(op, "filter must be constant");
+            TfLiteKernels.CheckExactInt8Sum(op, wq, k._cout, k._k);
             k._wg = Split(wq.Select(v => (float)v).ToArray(), k._groups, k._coutG * k._k);
         }
         else if (inType == TfLiteTensorType.Float32)

@@ -95,5 +95,20 @@ internal static class TfLiteKernels
         return (outSize, padding == 0 ? pad : 0);
     }
 
+    /// <summary>
+    /// Int8 products summed in float32 are exact while every partial sum stays below 2^24: with
+    /// |x − z| ≤ 255 that holds when 255·Σ|w| &lt; 2^24 for every output channel.
+    /// </summary>
+    internal static void CheckExactInt8Sum(TfLiteOperator op, sbyte[] w, int channels, int perChannel)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            long s = 0;
+            for (int i = 0; i < perChannel; i++) s += Math.Abs((int)w[c * perChannel + i]);
+            if (255 * s >= 1 << 24)
+                throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): int8 reduction too long for the exact float path");
+        }
+    }
+
     internal static sbyte Clamp8(int v, int min, int max) => (sbyte)(v < min ? min : v > max ? max : v);
 }

@@ -47,8 +47,7 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         {
             if (g.T(wT).Type != TfLiteTensorType.Int8 || g.T(outT).Type != TfLiteTensorType.Int8)
                 throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): int8 input needs int8 filter and output");
-            if (2L * 255 * 127 * k._cin * ((k._kh + sh - 1) / sh) * ((k._kw + sw - 1) / sw) >= 1 << 24)
-                throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): int8 reduction too long for the exact float path");
+            TfLiteKernels.CheckExactInt8Sum(op, g.ConstQ[wT] ?? throw TfLiteGraph.Bad(op, "filter must be constant"), k._cout, k._kh * k._kw * k._cin);
             k._inZp = TfLiteKernels.ZeroPoint(g, op, inT);
             k._rq = Requantizer.Create(g, op, inT, wT, outT, k._cout, act);
             k._biasI = bT >= 0 ? g.ConstI[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant int32") : new int[k._cout];
