@@ -1,0 +1,48 @@
+using Xunit.Abstractions;
+
+namespace EdgeTok.Tests.Lyra;
+
+/// <summary>
+/// Encoder and decoder, each on its golden input. The int8 layers use TFLite's reference requantisation,
+/// so the outputs must match <c>ref_tflite/</c> (TFLite reference-kernel semantics) essentially exactly;
+/// against the XNNPack (LiteRT) golden they differ like any two correct runtimes do (manifest: up to
+/// 6 int8 steps, ≈5 % relative RMS on features, 5–7 % on audio).
+/// </summary>
+public sealed class LyraStageTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Clips() => [.. LyraGolden.Clips];
+
+    [Theory]
+    [MemberData(nameof(Clips))]
+    public void Encoder_features_match_reference_and_runtime_golden(string clip)
+    {
+        var codec = LyraGolden.Codec;
+        var feats = LyraGolden.EncodeFeatures(codec, LyraGolden.F32(clip, "input.f32"));
+        var golden = LyraGolden.F32(clip, "features.f32");
+        var reference = LyraGolden.F32(clip, "features.f32", reference: true);
+        double relGolden = LyraGolden.RelRms(feats, golden), relRef = LyraGolden.RelRms(feats, reference);
+        int differing = 0;
+        for (int i = 0; i < feats.Length; i++) if (feats[i] != reference[i]) differing++;
+        output.WriteLine($"{clip}: features rel RMS vs LiteRT golden {relGolden:F4}, vs ref_tflite {relRef:G3} ({differing}/{feats.Length} values differ)");
+        // The features are int8 steps of the output scale: any difference from the reference would be a whole step.
+        Assert.True(differing <= feats.Length / 1000, $"{differing} features differ from ref_tflite");
+        Assert.True(relGolden < 0.08, $"features rel RMS vs golden {relGolden}");
+    }
+
+    [Theory]
+    [InlineData("cmu_arctic_aew_a0001", 16)]
+    [InlineData("cmu_arctic_aew_a0001", 46)]
+    [InlineData("librispeech_1320_00000", 30)]
+    [InlineData("vctk_p240_00000", 46)]
+    public void Decoder_audio_matches_reference_and_runtime_golden(string clip, int levels)
+    {
+        var codec = LyraGolden.Codec;
+        var audio = LyraGolden.DecodeFeatures(codec, LyraGolden.F32(clip, $"dequantized_{levels}.f32"));
+        double relGolden = LyraGolden.RelRms(audio, LyraGolden.F32(clip, $"decoded_{levels}.f32"));
+        var audioRef = LyraGolden.DecodeFeatures(codec, LyraGolden.F32(clip, $"dequantized_{levels}.f32", reference: true));
+        double relRef = LyraGolden.RelRms(audioRef, LyraGolden.F32(clip, $"decoded_{levels}.f32", reference: true));
+        output.WriteLine($"{clip} L{levels}: decoded rel RMS vs LiteRT golden {relGolden:F4}, vs ref_tflite {relRef:G3}");
+        Assert.True(relRef < 1e-4, $"decoded rel RMS vs ref_tflite {relRef}");
+        Assert.True(relGolden < 0.09, $"decoded rel RMS vs golden {relGolden}");
+    }
+}
