@@ -103,6 +103,9 @@ internal readonly struct FlatBufferTable
     /// <summary>A signed byte field.</summary>
     public sbyte GetSByte(int field, sbyte dflt = 0) => (sbyte)GetByte(field, (byte)dflt);
 
+    /// <summary>Absolute byte position of a field's value, or 0 when absent.</summary>
+    public int FieldPosition(int field) => FieldPos(field);
+
     /// <summary>True when the field is present in the vtable.</summary>
     public bool Has(int field) => FieldPos(field) != 0;
 
