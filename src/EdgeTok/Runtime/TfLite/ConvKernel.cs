@@ -1,12 +1,11 @@
 using EdgeTok.IO.TfLite;
-using EdgeTok.Numerics;
 
 namespace EdgeTok.Runtime.TfLite;
 
 /// <summary>
 /// CONV_2D (float32, or int8 with per-channel weights and int32 bias), with groups (input channels a
 /// multiple of the filter's), stride, dilation and SAME/VALID padding. Patches are gathered (im2col)
-/// into scratch and multiplied with the weights by <see cref="Gemm"/>. Int8 operands enter the GEMM as
+/// into scratch (or read in place for 1-D VALID convs) and multiplied with <see cref="PackedWeights"/>. Int8 operands enter the product as
 /// their exact integer values (input minus zero point), so the float accumulator is exact while it stays
 /// below 2^24 — checked at plan time.
 /// </summary>
@@ -20,9 +19,12 @@ internal sealed class ConvKernel : TfLiteKernel
     private int _inZp;
     private Requantizer? _rq;
     private float _actMin, _actMax;
-    private bool _direct;
 
-    public override (int A, int B, int C) Scratch => (_direct ? 0 : _oh * _ow * _k, _oh * _ow * _coutG, 0);
+    private PackedWeights[] _packed = [];
+    private bool _rowsInPlace;
+
+    public override (int A, int B, int C) Scratch =>
+        (_quant ? _h * _w * _cin : 0, _rowsInPlace ? 0 : _oh * _ow * _k, _quant ? _oh * _ow * _cout : 0);
 
     public static ConvKernel Create(TfLiteGraph g, TfLiteOperator op, int padding, int sh, int sw, int dh, int dw, int act)
     {
@@ -62,9 +64,12 @@ internal sealed class ConvKernel : TfLiteKernel
             k._wg = Split(wf, k._groups, k._coutG * k._k);
             k._biasF = bT >= 0 ? g.ConstF[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant float32") : new float[k._cout];
             (k._actMin, k._actMax) = TfLiteActivation.FloatRange(act, op.OpName);
-            k._direct = k._groups == 1 && k._kh == 1 && k._kw == 1 && sh == 1 && sw == 1 && k._padT == 0 && k._padL == 0;
         }
         else throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): input type {inType} not supported");
+        k._packed = k._wg.Select(w => new PackedWeights(w, k._coutG, k._k)).ToArray();
+        // A 1-D (width 1) VALID conv over all channels reads its patches straight from the input:
+        // output row y starts at input row y·stride and spans kh·Cin contiguous values.
+        k._rowsInPlace = k._groups == 1 && k._w == 1 && k._kw == 1 && k._dh == 1 && k._padT == 0 && k._oh * k._ow > 0;
         return k;
     }
 
@@ -78,47 +83,45 @@ internal sealed class ConvKernel : TfLiteKernel
     public override void Run(TfLiteExecution ex)
     {
         int p = _oh * _ow;
-        if (_direct)
+        float[] src;
+        if (_quant)
         {
-            var x = ex.F[_in]!;
-            var y = ex.F[_out]!;
-            Gemm.MultiplyTransposed(x, _wg[0], y, p, _cout, _k);
-            for (int i = 0; i < p; i++)
-            {
-                var row = y.AsSpan(i * _cout, _cout);
-                System.Numerics.Tensors.TensorPrimitives.Add(row, _biasF!, row);
-                TfLiteActivation.Apply(row, _actMin, _actMax);
-            }
-            return;
+            // Exact integer values (x − z) as floats; padding contributes 0 like the reference kernel.
+            src = ex.ScratchA;
+            var q = ex.Q[_in]!;
+            int n = _h * _w * _cin;
+            for (int i = 0; i < n; i++) src[i] = q[i] - _inZp;
         }
-        var patch = ex.ScratchA;
-        var gout = ex.ScratchB;
+        else src = ex.F[_in]!;
+        float[] dst = _quant ? ex.ScratchC : ex.F[_out]!;
         for (int grp = 0; grp < _groups; grp++)
         {
-            Im2Col(ex, grp, patch);
-            Gemm.MultiplyTransposed(patch, _wg[grp], gout, p, _coutG, _k);
-            int c0 = grp * _coutG;
-            if (_quant)
-            {
-                var y = ex.Q[_out]!;
-                for (int i = 0; i < p; i++)
-                    for (int c = 0; c < _coutG; c++)
-                        y[i * _cout + c0 + c] = _rq!.Apply((int)gout[i * _coutG + c] + _biasI![c0 + c], c0 + c);
-            }
+            if (_rowsInPlace) _packed[grp].Multiply(src, 0, _sh * _cin, p, dst, _cout, grp * _coutG);
             else
             {
-                var y = ex.F[_out]!;
-                for (int i = 0; i < p; i++)
-                {
-                    var dst = y.AsSpan(i * _cout + c0, _coutG);
-                    System.Numerics.Tensors.TensorPrimitives.Add(gout.AsSpan(i * _coutG, _coutG), _biasF.AsSpan(c0, _coutG), dst);
-                    TfLiteActivation.Apply(dst, _actMin, _actMax);
-                }
+                Im2Col(src, grp, ex.ScratchB);
+                _packed[grp].Multiply(ex.ScratchB, 0, _k, p, dst, _cout, grp * _coutG);
+            }
+        }
+        if (_quant)
+        {
+            var y = ex.Q[_out]!;
+            for (int i = 0; i < p; i++)
+                for (int c = 0; c < _cout; c++)
+                    y[i * _cout + c] = _rq!.Apply((int)dst[i * _cout + c] + _biasI![c], c);
+        }
+        else
+        {
+            for (int i = 0; i < p; i++)
+            {
+                var row = dst.AsSpan(i * _cout, _cout);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, _biasF!, row);
+                TfLiteActivation.Apply(row, _actMin, _actMax);
             }
         }
     }
 
-    private void Im2Col(TfLiteExecution ex, int grp, float[] patch)
+    private void Im2Col(float[] src, int grp, float[] patch)
     {
         int ci0 = grp * _cinG;
         int row = 0;
@@ -134,13 +137,7 @@ internal sealed class ConvKernel : TfLiteKernel
                         int ix = ox * _sw - _padL + kx * _dw;
                         var d = patch.AsSpan(dst, _cinG);
                         if (iy < 0 || iy >= _h || ix < 0 || ix >= _w) { d.Clear(); continue; }
-                        int src = (iy * _w + ix) * _cin + ci0;
-                        if (_quant)
-                        {
-                            var q = ex.Q[_in]!;
-                            for (int c = 0; c < _cinG; c++) d[c] = q[src + c] - _inZp;
-                        }
-                        else ex.F[_in]!.AsSpan(src, _cinG).CopyTo(d);
+                        src.AsSpan((iy * _w + ix) * _cin + ci0, _cinG).CopyTo(d);
                     }
                 }
             }

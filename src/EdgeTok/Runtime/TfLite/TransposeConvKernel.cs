@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using EdgeTok.IO.TfLite;
-using EdgeTok.Numerics;
 
 namespace EdgeTok.Runtime.TfLite;
 
@@ -12,7 +11,7 @@ namespace EdgeTok.Runtime.TfLite;
 internal sealed class TransposeConvKernel : TfLiteKernel
 {
     private int _in, _out, _h, _w, _cin, _oh, _ow, _cout, _kh, _kw, _sh, _sw, _padT, _padL;
-    private float[] _wt = [];
+    private PackedWeights _packed = null!;
     private float[]? _biasF;
     private int[]? _biasI;
     private bool _quant;
@@ -61,10 +60,11 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         }
         else throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): input type {inType} not supported");
         // [out, kh, kw, in] → [(kh, kw, out), in]
-        k._wt = new float[wsrc.Length];
+        var wt = new float[wsrc.Length];
         for (int co = 0; co < k._cout; co++)
             for (int kk = 0; kk < k._kh * k._kw; kk++)
-                wsrc.AsSpan((co * k._kh * k._kw + kk) * k._cin, k._cin).CopyTo(k._wt.AsSpan((kk * k._cout + co) * k._cin, k._cin));
+                wsrc.AsSpan((co * k._kh * k._kw + kk) * k._cin, k._cin).CopyTo(wt.AsSpan((kk * k._cout + co) * k._cin, k._cin));
+        k._packed = new PackedWeights(wt, k._kh * k._kw * k._cout, k._cin);
         return k;
     }
 
@@ -80,7 +80,7 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         }
         else x = ex.F[_in]!;
         var cols = ex.ScratchB;
-        Gemm.MultiplyTransposed(x, _wt, cols, p, n, _cin);
+        _packed.Multiply(x, 0, _cin, p, cols, n, 0);
         var acc = ex.ScratchC.AsSpan(0, _oh * _ow * _cout);
         acc.Clear();
         for (int iy = 0; iy < _h; iy++)
