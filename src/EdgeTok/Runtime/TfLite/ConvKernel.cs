@@ -5,26 +5,29 @@ namespace EdgeTok.Runtime.TfLite;
 /// <summary>
 /// CONV_2D (float32, or int8 with per-channel weights and int32 bias), with groups (input channels a
 /// multiple of the filter's), stride, dilation and SAME/VALID padding. Patches are gathered (im2col)
-/// into scratch (or read in place for 1-D VALID convs) and multiplied with <see cref="PackedWeights"/>. Int8 operands enter the product as
-/// their exact integer values (input minus zero point), so the float accumulator is exact while it stays
-/// below 2^24 — checked at plan time.
+/// into scratch, or read in place for 1-D VALID convs (output row y starts at input row y·stride), and
+/// multiplied with packed weights. Int8 layers accumulate exactly in int32 (int16 pairs, pmaddwd) when the
+/// CPU has AVX2, else as exact integer values in float (bounded below 2^24 at plan time).
 /// </summary>
 internal sealed class ConvKernel : TfLiteKernel
 {
     private int _in, _out, _h, _w, _cin, _oh, _ow, _cout, _kh, _kw, _sh, _sw, _dh, _dw, _padT, _padL, _groups, _cinG, _coutG, _k;
-    private float[][] _wg = [];
     private float[]? _biasF;
     private int[]? _biasI;
-    private bool _quant;
+    private bool _quant, _int16, _rowsInPlace;
     private int _inZp;
     private Requantizer? _rq;
     private float _actMin, _actMax;
-
     private PackedWeights[] _packed = [];
-    private bool _rowsInPlace;
+    private PackedInt16Weights[] _packed16 = [];
 
-    public override (int A, int B, int C) Scratch =>
-        (_quant ? _h * _w * _cin : 0, _rowsInPlace ? 0 : _oh * _ow * _k, _quant ? _oh * _ow * _cout : 0);
+    public override (int A, int B, int C) Scratch => _int16
+        ? (0, 0, 0)
+        : (_quant ? _h * _w * _cin : 0, _rowsInPlace ? 0 : _oh * _ow * _k, _quant ? _oh * _ow * _cout : 0);
+
+    public override (int S, int S2, int I) IntScratch => _int16
+        ? (_h * _w * _cin, _rowsInPlace ? 0 : _oh * _ow * _k, _oh * _ow * _cout)
+        : (0, 0, 0);
 
     public static ConvKernel Create(TfLiteGraph g, TfLiteOperator op, int padding, int sh, int sw, int dh, int dw, int act)
     {
@@ -44,9 +47,11 @@ internal sealed class ConvKernel : TfLiteKernel
         (k._ow, k._padL) = TfLiteKernels.OutSizeAndPad(padding, k._w, k._kw, sw, dw);
         TfLiteKernels.CheckShape(op, g.T(outT), 1, k._oh, k._ow, k._cout);
         k._k = k._kh * k._kw * k._cinG;
+        k._rowsInPlace = k._w == 1 && k._kw == 1 && k._dh == 1 && k._padT == 0 && (k._kh == 1 || k._groups == 1) && k._oh * k._ow > 0;
 
         var inType = g.T(inT).Type;
         k._quant = inType == TfLiteTensorType.Int8;
+        int per = k._coutG * k._k;
         if (k._quant)
         {
             if (g.T(wT).Type != TfLiteTensorType.Int8 || g.T(outT).Type != TfLiteTensorType.Int8)
@@ -55,33 +60,31 @@ internal sealed class ConvKernel : TfLiteKernel
             k._rq = Requantizer.Create(g, op, inT, wT, outT, k._cout, act);
             k._biasI = bT >= 0 ? g.ConstI[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant int32") : new int[k._cout];
             var wq = g.ConstQ[wT] ?? throw TfLiteGraph.Bad(op, "filter must be constant");
-            TfLiteKernels.CheckExactInt8Sum(op, wq, k._cout, k._k);
-            k._wg = Split(wq.Select(v => (float)v).ToArray(), k._groups, k._coutG * k._k);
+            bool evenOffsets = (k._k & 1) == 0 && (!k._rowsInPlace || ((k._cinG | (sh * k._cin)) & 1) == 0);
+            k._int16 = PackedInt16Weights.IsSupported && evenOffsets;
+            if (k._int16)
+                k._packed16 = Enumerable.Range(0, k._groups).Select(gi => new PackedInt16Weights(wq.AsSpan(gi * per, per), k._coutG, k._k)).ToArray();
+            else
+            {
+                TfLiteKernels.CheckExactInt8Sum(op, wq, k._cout, k._k);
+                var wf = wq.Select(v => (float)v).ToArray();
+                k._packed = Enumerable.Range(0, k._groups).Select(gi => new PackedWeights(wf.AsSpan(gi * per, per), k._coutG, k._k)).ToArray();
+            }
         }
         else if (inType == TfLiteTensorType.Float32)
         {
             var wf = g.ConstF[wT] ?? throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): filter must be a constant float32 (hybrid weights not supported)");
-            k._wg = Split(wf, k._groups, k._coutG * k._k);
+            k._packed = Enumerable.Range(0, k._groups).Select(gi => new PackedWeights(wf.AsSpan(gi * per, per), k._coutG, k._k)).ToArray();
             k._biasF = bT >= 0 ? g.ConstF[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant float32") : new float[k._cout];
             (k._actMin, k._actMax) = TfLiteActivation.FloatRange(act, op.OpName);
         }
         else throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): input type {inType} not supported");
-        k._packed = k._wg.Select(w => new PackedWeights(w, k._coutG, k._k)).ToArray();
-        // A 1-D (width 1) VALID conv over all channels reads its patches straight from the input:
-        // output row y starts at input row y·stride and spans kh·Cin contiguous values.
-        k._rowsInPlace = k._groups == 1 && k._w == 1 && k._kw == 1 && k._dh == 1 && k._padT == 0 && k._oh * k._ow > 0;
         return k;
-    }
-
-    private static float[][] Split(float[] w, int groups, int per)
-    {
-        var r = new float[groups][];
-        for (int g = 0; g < groups; g++) r[g] = w.AsSpan(g * per, per).ToArray();
-        return r;
     }
 
     public override void Run(TfLiteExecution ex)
     {
+        if (_int16) { RunInt16(ex); return; }
         int p = _oh * _ow;
         float[] src;
         if (_quant)
@@ -96,10 +99,10 @@ internal sealed class ConvKernel : TfLiteKernel
         float[] dst = _quant ? ex.ScratchC : ex.F[_out]!;
         for (int grp = 0; grp < _groups; grp++)
         {
-            if (_rowsInPlace) _packed[grp].Multiply(src, 0, _sh * _cin, p, dst, _cout, grp * _coutG);
+            if (_rowsInPlace) _packed[grp].Multiply(src, grp * _cinG, _sh * _cin, p, dst, _cout, grp * _coutG);
             else
             {
-                Im2Col(src, grp, ex.ScratchB);
+                Im2Col<float>(src, grp, ex.ScratchB);
                 _packed[grp].Multiply(ex.ScratchB, 0, _k, p, dst, _cout, grp * _coutG);
             }
         }
@@ -121,7 +124,30 @@ internal sealed class ConvKernel : TfLiteKernel
         }
     }
 
-    private void Im2Col(float[] src, int grp, float[] patch)
+    private void RunInt16(TfLiteExecution ex)
+    {
+        int p = _oh * _ow;
+        var src = ex.ScratchS;
+        var q = ex.Q[_in]!;
+        int n = _h * _w * _cin;
+        for (int i = 0; i < n; i++) src[i] = (short)(q[i] - _inZp);
+        var acc = ex.ScratchI;
+        for (int grp = 0; grp < _groups; grp++)
+        {
+            if (_rowsInPlace) _packed16[grp].Multiply(src, grp * _cinG, _sh * _cin, p, acc, _cout, grp * _coutG);
+            else
+            {
+                Im2Col<short>(src, grp, ex.ScratchS2);
+                _packed16[grp].Multiply(ex.ScratchS2, 0, _k, p, acc, _cout, grp * _coutG);
+            }
+        }
+        var y = ex.Q[_out]!;
+        for (int i = 0; i < p; i++)
+            for (int c = 0; c < _cout; c++)
+                y[i * _cout + c] = _rq!.Apply(acc[i * _cout + c] + _biasI![c], c);
+    }
+
+    private void Im2Col<T>(T[] src, int grp, T[] patch) where T : unmanaged
     {
         int ci0 = grp * _cinG;
         int row = 0;

@@ -13,6 +13,8 @@ internal sealed class TfLiteExecution
     internal readonly int[]?[] I;
     internal readonly float[][] Vars;
     internal readonly float[] ScratchA, ScratchB, ScratchC;
+    internal readonly short[] ScratchS, ScratchS2;
+    internal readonly int[] ScratchI;
 
     internal TfLiteExecution(TfLiteGraph graph)
     {
@@ -44,6 +46,10 @@ internal sealed class TfLiteExecution
         ScratchA = new float[a];
         ScratchB = new float[b];
         ScratchC = new float[c];
+        var (s1, s2, si) = graph.IntScratchSizes;
+        ScratchS = new short[s1];
+        ScratchS2 = new short[s2];
+        ScratchI = new int[si];
         Reset();
     }
 

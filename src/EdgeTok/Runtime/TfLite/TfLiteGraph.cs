@@ -24,6 +24,7 @@ internal sealed class TfLiteGraph
     internal readonly float[][] VariableInit;
     internal readonly string[] VariableNames;
     internal readonly (int A, int B, int C) ScratchSizes;
+    internal readonly (int S, int S2, int I) IntScratchSizes;
     internal readonly TfLiteSignature Signature;
     internal readonly TfLiteRequantization Requantization;
 
@@ -146,6 +147,13 @@ internal sealed class TfLiteGraph
             sa = Math.Max(sa, a); sb = Math.Max(sb, b); sc = Math.Max(sc, c);
         }
         ScratchSizes = (sa, sb, sc);
+        int s1 = 0, s2 = 0, si = 0;
+        foreach (var k in Kernels)
+        {
+            var (a, b, c) = k.IntScratch;
+            s1 = Math.Max(s1, a); s2 = Math.Max(s2, b); si = Math.Max(si, c);
+        }
+        IntScratchSizes = (s1, s2, si);
     }
 
     /// <summary>Plans the subgraph behind signature <paramref name="signatureKey"/>.</summary>
