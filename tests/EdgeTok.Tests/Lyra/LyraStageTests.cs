@@ -45,4 +45,35 @@ public sealed class LyraStageTests(ITestOutputHelper output)
         Assert.True(relRef < 1e-4, $"decoded rel RMS vs ref_tflite {relRef}");
         Assert.True(relGolden < 0.09, $"decoded rel RMS vs golden {relGolden}");
     }
+
+    [Fact]
+    public void Float_path_for_int8_layers_gives_the_same_results()
+    {
+        // The exact-in-float fallback used on CPUs without AVX2 must agree with the int16 kernels.
+        const string clip = "vctk_p240_00000";
+        var codec = EdgeTok.Audio.Lyra.LyraCodec.Load(LyraGolden.ModelDir, EdgeTok.Runtime.TfLite.TfLiteRequantization.Reference, useInt16Kernels: false);
+        var input = LyraGolden.F32(clip, "input.f32").AsSpan(0, 60 * 320).ToArray();
+        var feats = LyraGolden.EncodeFeatures(codec, input);
+        Assert.Equal(LyraGolden.F32(clip, "features.f32", reference: true).AsSpan(0, feats.Length).ToArray(), feats);
+        var deq = LyraGolden.F32(clip, "dequantized_46.f32", reference: true).AsSpan(0, 60 * 64).ToArray();
+        var audio = LyraGolden.DecodeFeatures(codec, deq);
+        double rel = LyraGolden.RelRms(audio, LyraGolden.F32(clip, "decoded_46.f32", reference: true).AsSpan(0, audio.Length));
+        output.WriteLine($"float path: decoded rel RMS vs ref_tflite {rel:G3}");
+        Assert.True(rel < 1e-4);
+    }
+
+    [Fact]
+    public void Xnnpack_style_requantization_is_also_within_runtime_tolerance()
+    {
+        // The alternative scheme (float scale, round to even) lands as close to LiteRT as the reference does.
+        const string clip = "cmu_arctic_aew_a0001";
+        var codec = EdgeTok.Audio.Lyra.LyraCodec.Load(LyraGolden.ModelDir, EdgeTok.Runtime.TfLite.TfLiteRequantization.Float32);
+        var feats = LyraGolden.EncodeFeatures(codec, LyraGolden.F32(clip, "input.f32"));
+        double relGolden = LyraGolden.RelRms(feats, LyraGolden.F32(clip, "features.f32"));
+        var audio = LyraGolden.DecodeFeatures(codec, LyraGolden.F32(clip, "dequantized_46.f32"));
+        double relAudio = LyraGolden.RelRms(audio, LyraGolden.F32(clip, "decoded_46.f32"));
+        output.WriteLine($"Float32 requantisation: features rel RMS vs LiteRT {relGolden:F4}, decoded {relAudio:F4}");
+        Assert.True(relGolden < 0.08);
+        Assert.True(relAudio < 0.09);
+    }
 }

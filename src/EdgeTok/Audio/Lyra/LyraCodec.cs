@@ -64,12 +64,12 @@ public sealed class LyraCodec
     /// <exception cref="EdgeTokException">A file is missing (NotFound), malformed (InvalidFormat) or uses an unsupported op (Unsupported).</exception>
     public static LyraCodec Load(string folder) => Load(folder, TfLiteRequantization.Reference);
 
-    internal static LyraCodec Load(string folder, TfLiteRequantization requant)
+    internal static LyraCodec Load(string folder, TfLiteRequantization requant, bool useInt16Kernels = true)
     {
         if (!Directory.Exists(folder)) throw EdgeTokException.NotFound($"Lyra model folder not found: {folder}");
-        var enc = TfLiteGraph.Create(TfLiteModel.Load(Path.Combine(folder, "soundstream_encoder.tflite")), "serving_default", requant);
+        var enc = TfLiteGraph.Create(TfLiteModel.Load(Path.Combine(folder, "soundstream_encoder.tflite")), "serving_default", requant, useInt16Kernels);
         var q = LyraQuantizer.Load(Path.Combine(folder, "quantizer.tflite"));
-        var dec = TfLiteGraph.Create(TfLiteModel.Load(Path.Combine(folder, "lyragan.tflite")), "serving_default", requant);
+        var dec = TfLiteGraph.Create(TfLiteModel.Load(Path.Combine(folder, "lyragan.tflite")), "serving_default", requant, useInt16Kernels);
         return new LyraCodec(enc, dec, q);
     }
 

@@ -25,9 +25,9 @@ internal sealed class ConvKernel : TfLiteKernel
         ? (0, 0, 0)
         : (_quant ? _h * _w * _cin : 0, _rowsInPlace ? 0 : _oh * _ow * _k, _quant ? _oh * _ow * _cout : 0);
 
-    public override (int S, int S2, int I) IntScratch => _int16
-        ? (_h * _w * _cin, _rowsInPlace ? 0 : _oh * _ow * _k, _oh * _ow * _cout)
-        : (0, 0, 0);
+    public override (int S, int S2, int I, int I2) IntScratch => _int16
+        ? (_h * _w * _cin, _rowsInPlace ? 0 : _oh * _ow * _k, _oh * _ow * _cout, 0)
+        : (0, 0, 0, 0);
 
     public static ConvKernel Create(TfLiteGraph g, TfLiteOperator op, int padding, int sh, int sw, int dh, int dw, int act)
     {
@@ -61,7 +61,7 @@ internal sealed class ConvKernel : TfLiteKernel
             k._biasI = bT >= 0 ? g.ConstI[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant int32") : new int[k._cout];
             var wq = g.ConstQ[wT] ?? throw TfLiteGraph.Bad(op, "filter must be constant");
             bool evenOffsets = (k._k & 1) == 0 && (!k._rowsInPlace || ((k._cinG | (sh * k._cin)) & 1) == 0);
-            k._int16 = PackedInt16Weights.IsSupported && evenOffsets;
+            k._int16 = g.UseInt16Kernels && evenOffsets;
             if (k._int16)
                 k._packed16 = Enumerable.Range(0, k._groups).Select(gi => new PackedInt16Weights(wq.AsSpan(gi * per, per), k._coutG, k._k)).ToArray();
             else

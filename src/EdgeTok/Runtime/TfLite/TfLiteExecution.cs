@@ -14,7 +14,7 @@ internal sealed class TfLiteExecution
     internal readonly float[][] Vars;
     internal readonly float[] ScratchA, ScratchB, ScratchC;
     internal readonly short[] ScratchS, ScratchS2;
-    internal readonly int[] ScratchI;
+    internal readonly int[] ScratchI, ScratchI2;
 
     internal TfLiteExecution(TfLiteGraph graph)
     {
@@ -46,10 +46,11 @@ internal sealed class TfLiteExecution
         ScratchA = new float[a];
         ScratchB = new float[b];
         ScratchC = new float[c];
-        var (s1, s2, si) = graph.IntScratchSizes;
+        var (s1, s2, si, si2) = graph.IntScratchSizes;
         ScratchS = new short[s1];
         ScratchS2 = new short[s2];
         ScratchI = new int[si];
+        ScratchI2 = new int[si2];
         Reset();
     }
 

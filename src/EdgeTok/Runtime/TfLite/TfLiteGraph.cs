@@ -24,7 +24,8 @@ internal sealed class TfLiteGraph
     internal readonly float[][] VariableInit;
     internal readonly string[] VariableNames;
     internal readonly (int A, int B, int C) ScratchSizes;
-    internal readonly (int S, int S2, int I) IntScratchSizes;
+    internal readonly (int S, int S2, int I, int I2) IntScratchSizes;
+    internal readonly bool UseInt16Kernels;
     internal readonly TfLiteSignature Signature;
     internal readonly TfLiteRequantization Requantization;
 
@@ -38,8 +39,9 @@ internal sealed class TfLiteGraph
         "ASSIGN_VARIABLE", "CALL_ONCE",
     ];
 
-    private TfLiteGraph(TfLiteModel model, TfLiteSignature sig, TfLiteRequantization requant)
+    private TfLiteGraph(TfLiteModel model, TfLiteSignature sig, TfLiteRequantization requant, bool useInt16)
     {
+        UseInt16Kernels = useInt16 && PackedInt16Weights.IsSupported;
         Signature = sig;
         Requantization = requant;
         SubGraph = model.SubGraphs[sig.SubGraphIndex];
@@ -147,22 +149,26 @@ internal sealed class TfLiteGraph
             sa = Math.Max(sa, a); sb = Math.Max(sb, b); sc = Math.Max(sc, c);
         }
         ScratchSizes = (sa, sb, sc);
-        int s1 = 0, s2 = 0, si = 0;
+        int s1 = 0, s2 = 0, si = 0, si2 = 0;
         foreach (var k in Kernels)
         {
-            var (a, b, c) = k.IntScratch;
-            s1 = Math.Max(s1, a); s2 = Math.Max(s2, b); si = Math.Max(si, c);
+            var (a, b, c, d) = k.IntScratch;
+            s1 = Math.Max(s1, a); s2 = Math.Max(s2, b); si = Math.Max(si, c); si2 = Math.Max(si2, d);
         }
-        IntScratchSizes = (s1, s2, si);
+        IntScratchSizes = (s1, s2, si, si2);
     }
 
     /// <summary>Plans the subgraph behind signature <paramref name="signatureKey"/>.</summary>
-    public static TfLiteGraph Create(TfLiteModel model, string signatureKey, TfLiteRequantization requant = TfLiteRequantization.Reference)
+    /// <param name="model">The model.</param>
+    /// <param name="signatureKey">Signature to plan.</param>
+    /// <param name="requant">Requantisation scheme of int8 convolutions.</param>
+    /// <param name="useInt16Kernels">Use the int16 multiply-add kernels for int8 layers when the CPU has them (false: the exact float path, for testing).</param>
+    public static TfLiteGraph Create(TfLiteModel model, string signatureKey, TfLiteRequantization requant = TfLiteRequantization.Reference, bool useInt16Kernels = true)
     {
         var sig = model.Signature(signatureKey);
         try
         {
-            return new TfLiteGraph(model, sig, requant);
+            return new TfLiteGraph(model, sig, requant, useInt16Kernels);
         }
         catch (EdgeTokException e) when (!e.Message.StartsWith(model.Source, StringComparison.Ordinal))
         {

@@ -12,8 +12,8 @@ internal abstract class TfLiteKernel
     /// <summary>Floats of each of the three scratch buffers this kernel needs.</summary>
     public virtual (int A, int B, int C) Scratch => (0, 0, 0);
 
-    /// <summary>Elements of the int16, second int16 and int32 scratch buffers this kernel needs.</summary>
-    public virtual (int S, int S2, int I) IntScratch => (0, 0, 0);
+    /// <summary>Elements of the int16, second int16, int32 and second int32 scratch buffers this kernel needs.</summary>
+    public virtual (int S, int S2, int I, int I2) IntScratch => (0, 0, 0, 0);
 
     /// <summary>Executes the op on one execution's tensors.</summary>
     public abstract void Run(TfLiteExecution ex);

@@ -11,7 +11,8 @@ namespace EdgeTok.Runtime.TfLite;
 internal sealed class TransposeConvKernel : TfLiteKernel
 {
     private int _in, _out, _h, _w, _cin, _oh, _ow, _cout, _kh, _kw, _sh, _sw, _padT, _padL;
-    private PackedWeights _packed = null!;
+    private PackedWeights? _packed;
+    private PackedInt16Weights? _packed16;
     private float[]? _biasF;
     private int[]? _biasI;
     private bool _quant;
@@ -19,7 +20,9 @@ internal sealed class TransposeConvKernel : TfLiteKernel
     private Requantizer? _rq;
     private float _actMin, _actMax;
 
-    public override (int A, int B, int C) Scratch => (_quant ? _h * _w * _cin : 0, _h * _w * _kh * _kw * _cout, _oh * _ow * _cout);
+    public override (int A, int B, int C) Scratch => _packed16 is null ? (_quant ? _h * _w * _cin : 0, _h * _w * _kh * _kw * _cout, _oh * _ow * _cout) : (0, 0, 0);
+
+    public override (int S, int S2, int I, int I2) IntScratch => _packed16 is null ? (0, 0, 0, 0) : (_h * _w * _cin, 0, _h * _w * _kh * _kw * _cout, _oh * _ow * _cout);
 
     public static TransposeConvKernel Create(TfLiteGraph g, TfLiteOperator op, int padding, int sh, int sw, int act)
     {
@@ -46,7 +49,8 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         {
             if (g.T(wT).Type != TfLiteTensorType.Int8 || g.T(outT).Type != TfLiteTensorType.Int8)
                 throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): int8 input needs int8 filter and output");
-            TfLiteKernels.CheckExactInt8Sum(op, g.ConstQ[wT] ?? throw TfLiteGraph.Bad(op, "filter must be constant"), k._cout, k._kh * k._kw * k._cin);
+            if (!g.UseInt16Kernels || (k._cin & 1) != 0)
+                TfLiteKernels.CheckExactInt8Sum(op, g.ConstQ[wT] ?? throw TfLiteGraph.Bad(op, "filter must be constant"), k._cout, k._kh * k._kw * k._cin);
             k._inZp = TfLiteKernels.ZeroPoint(g, op, inT);
             k._rq = Requantizer.Create(g, op, inT, wT, outT, k._cout, act);
             k._biasI = bT >= 0 ? g.ConstI[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant int32") : new int[k._cout];
@@ -64,12 +68,19 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         for (int co = 0; co < k._cout; co++)
             for (int kk = 0; kk < k._kh * k._kw; kk++)
                 wsrc.AsSpan((co * k._kh * k._kw + kk) * k._cin, k._cin).CopyTo(wt.AsSpan((kk * k._cout + co) * k._cin, k._cin));
-        k._packed = new PackedWeights(wt, k._kh * k._kw * k._cout, k._cin);
+        if (k._quant && g.UseInt16Kernels && (k._cin & 1) == 0)
+        {
+            var wq = new sbyte[wt.Length];
+            for (int i = 0; i < wq.Length; i++) wq[i] = (sbyte)wt[i];
+            k._packed16 = new PackedInt16Weights(wq, k._kh * k._kw * k._cout, k._cin);
+        }
+        else k._packed = new PackedWeights(wt, k._kh * k._kw * k._cout, k._cin);
         return k;
     }
 
     public override void Run(TfLiteExecution ex)
     {
+        if (_packed16 is not null) { RunInt16(ex); return; }
         int p = _h * _w, n = _kh * _kw * _cout;
         float[] x;
         if (_quant)
@@ -80,7 +91,7 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         }
         else x = ex.F[_in]!;
         var cols = ex.ScratchB;
-        _packed.Multiply(x, 0, _cin, p, cols, n, 0);
+        _packed!.Multiply(x, 0, _cin, p, cols, n, 0);
         var acc = ex.ScratchC.AsSpan(0, _oh * _ow * _cout);
         acc.Clear();
         for (int iy = 0; iy < _h; iy++)
@@ -116,5 +127,37 @@ internal sealed class TransposeConvKernel : TfLiteKernel
                 TfLiteActivation.Apply(dst, _actMin, _actMax);
             }
         }
+    }
+
+    private void RunInt16(TfLiteExecution ex)
+    {
+        int p = _h * _w, n = _kh * _kw * _cout;
+        var x = ex.ScratchS;
+        var q = ex.Q[_in]!;
+        for (int i = 0; i < p * _cin; i++) x[i] = (short)(q[i] - _inZp);
+        var cols = ex.ScratchI;
+        _packed16!.Multiply(x, 0, _cin, p, cols, n, 0);
+        var acc = ex.ScratchI2.AsSpan(0, _oh * _ow * _cout);
+        acc.Clear();
+        for (int iy = 0; iy < _h; iy++)
+            for (int ix = 0; ix < _w; ix++)
+                for (int ky = 0; ky < _kh; ky++)
+                {
+                    int oy = iy * _sh + ky - _padT;
+                    if (oy < 0 || oy >= _oh) continue;
+                    for (int kx = 0; kx < _kw; kx++)
+                    {
+                        int ox = ix * _sw + kx - _padL;
+                        if (ox < 0 || ox >= _ow) continue;
+                        var src = cols.AsSpan((iy * _w + ix) * n + (ky * _kw + kx) * _cout, _cout);
+                        var dst = acc.Slice((oy * _ow + ox) * _cout, _cout);
+                        TensorPrimitives.Add(dst, src, dst);
+                    }
+                }
+        var y = ex.Q[_out]!;
+        int positions = _oh * _ow;
+        for (int i = 0; i < positions; i++)
+            for (int c = 0; c < _cout; c++)
+                y[i * _cout + c] = _rq!.Apply(acc[i * _cout + c] + _biasI![c], c);
     }
 }
