@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using EdgeTok.IO.TfLite;
 using Op = EdgeTok.IO.TfLite.TfLiteBuiltinOperator;
 
@@ -63,6 +64,7 @@ internal sealed class QuantizeKernel : TfLiteKernel
     private int _in, _out, _n, _zp;
     private float _scale;
     private bool _dequant, _fp32;
+    private float[]? _table;
 
     public static QuantizeKernel Create(TfLiteGraph g, TfLiteOperator op)
     {
@@ -72,34 +74,67 @@ internal sealed class QuantizeKernel : TfLiteKernel
         if (qt.Type != TfLiteTensorType.Int8 || ft.Type != TfLiteTensorType.Float32)
             throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): {g.T(i).Type} → {g.T(o).Type} not supported (int8 ↔ float32 only)");
         if (qt.Scale.Length != 1) throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): per-channel activation quantization not supported");
-        return new QuantizeKernel
+        var k = new QuantizeKernel
         {
             OpName = op.OpName, _in = i, _out = o, _n = g.ElementCount[o], _dequant = deq,
             _scale = qt.Scale[0], _zp = qt.ZeroPoint.Length > 0 ? (int)qt.ZeroPoint[0] : 0,
             _fp32 = g.Requantization == TfLiteRequantization.Float32,
         };
+        if (deq)
+        {
+            // 256 possible inputs: a table of (q − z)·s, the same float product the kernel would compute.
+            k._table = new float[256];
+            for (int q = -128; q < 128; q++) k._table[q + 128] = (q - k._zp) * k._scale;
+        }
+        return k;
     }
 
     public override void Run(TfLiteExecution ex)
     {
         if (_dequant)
         {
+            var tab = _table!;
             var q = ex.Q[_in]!;
             var y = ex.F[_out]!;
-            for (int i = 0; i < _n; i++) y[i] = (q[i] - _zp) * _scale;
+            for (int i = 0; i < _n; i++) y[i] = tab[q[i] + 128];
             return;
         }
         var x = ex.F[_in]!;
         var o = ex.Q[_out]!;
-        if (_fp32)
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            float inv = 1f / _scale;
-            for (int i = 0; i < _n; i++)
-                o[i] = TfLiteKernels.Clamp8((int)Math.Clamp(MathF.Round(x[i] * inv, MidpointRounding.ToEven), -1e6f, 1e6f) + _zp, -128, 127);
+            var scale = Vector256.Create(_scale);
+            var inv = Vector256.Create(1f / _scale);
+            var zp = Vector256.Create((float)_zp);
+            var lo = Vector256.Create(-128f);
+            var hi = Vector256.Create(127f);
+            var half = Vector256.Create(0.5f);
+            Span<int> lanes = stackalloc int[8];
+            for (; j + 8 <= _n; j += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref x[j]);
+                Vector256<float> r;
+                if (_fp32) r = Vector256.Round(v * inv);
+                else
+                {
+                    // round(v / s) with ties away from zero, exactly: truncate, then step by the sign
+                    // when the (exact) fractional part is at least one half.
+                    v /= scale;
+                    var t = Vector256.Truncate(v);
+                    var step = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), -Vector256<float>.One, Vector256<float>.One);
+                    r = t + Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Vector256.Abs(v - t), half), step, Vector256<float>.Zero);
+                }
+                r = Vector256.Min(Vector256.Max(r + zp, lo), hi);
+                Vector256.ConvertToInt32(r).CopyTo(lanes);
+                for (int k = 0; k < 8; k++) o[j + k] = (sbyte)lanes[k];
+            }
         }
-        else
-            for (int i = 0; i < _n; i++)
-                o[i] = TfLiteKernels.Clamp8((int)Math.Clamp(MathF.Round(x[i] / _scale, MidpointRounding.AwayFromZero), -1e6f, 1e6f) + _zp, -128, 127);
+        for (; j < _n; j++)
+        {
+            float r = _fp32 ? MathF.Round(x[j] * (1f / _scale), MidpointRounding.ToEven) : MathF.Round(x[j] / _scale, MidpointRounding.AwayFromZero);
+            o[j] = TfLiteKernels.Clamp8((int)Math.Clamp(r + _zp, -1e6f, 1e6f), -128, 127);
+        }
     }
 }
 
