@@ -4,7 +4,7 @@ using EdgeTok.Runtime.TfLite;
 
 namespace EdgeTok.Tests.Lyra;
 
-public sealed class TfLiteReaderTests
+public sealed class TfLiteReaderTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static string Model(string name) => Path.Combine(LyraGolden.ModelDir, name);
 
@@ -97,5 +97,35 @@ public sealed class TfLiteReaderTests
         var e = Assert.Throws<EdgeTokException>(() => TfLiteGraph.Create(m, "serving_default"));
         Assert.Equal(StatusCode.Unsupported, e.Status);
         Assert.Contains("SOFTMAX", e.Message);
+    }
+
+    [Fact]
+    public void Corrupted_bytes_give_an_EdgeTokException_or_a_valid_model_never_a_crash()
+    {
+        var original = File.ReadAllBytes(Model("lyragan.tflite"));
+        var rng = new Random(1234);
+        int failures = 0;
+        for (int trial = 0; trial < 100; trial++)
+        {
+            var bytes = (byte[])original.Clone();
+            // The subgraph, tensor and operator tables fill the last ~110 KB of this file; the buffer
+            // tables are interleaved with the weights from the start.
+            for (int j = 0; j < 3; j++)
+            {
+                int pos = rng.Next(4) == 0 ? rng.Next(4096) : bytes.Length - 1 - rng.Next(120 * 1024);
+                bytes[pos] = (byte)rng.Next(256);
+            }
+            try
+            {
+                var m = TfLiteModel.Parse(bytes, "fuzz.tflite");
+                TfLiteGraph.Create(m, "serving_default").CreateExecution().Invoke();
+            }
+            catch (EdgeTokException)
+            {
+                failures++;
+            }
+        }
+        output.WriteLine($"{failures}/100 corrupted files rejected with EdgeTokException, the rest still valid");
+        Assert.True(failures > 0);
     }
 }

@@ -19,6 +19,9 @@ internal sealed class TfLiteModel
     private const int SigInputs = 0, SigOutputs = 1, SigKey = 2, SigSubgraph = 4;
     private const int MapName = 0, MapTensor = 1;
 
+    /// <summary>Largest tensor accepted (2^28 elements): a corrupt shape must not turn into a huge allocation.</summary>
+    public const long MaxElements = 1L << 28;
+
     /// <summary>Schema version stored in the file.</summary>
     public uint Version { get; }
     /// <summary>The model description string.</summary>
@@ -124,8 +127,13 @@ internal sealed class TfLiteModel
                     Index = t, Name = tt.GetString(TName), Shape = shape, Type = type, Data = data,
                     Scale = scale, ZeroPoint = zp, QuantizedDimension = q.Exists ? q.GetInt32(QDim) : 0,
                 };
+                long elements = 1;
                 foreach (int d in shape)
-                    if (d < 0 && tensor.IsConstant) throw EdgeTokException.Format($"{where} {tensor}: negative dimension in a constant");
+                {
+                    if (d < 0) throw EdgeTokException.Format($"{where} {tensor}: negative dimension (dynamic shapes are not supported)");
+                    elements *= d;
+                    if (elements > MaxElements) throw EdgeTokException.Format($"{where} {tensor}: more than {MaxElements} elements");
+                }
                 int es = ElementSize(type);
                 if (tensor.IsConstant && es > 0 && (long)data.Length < (long)tensor.ElementCount * es)
                     throw EdgeTokException.Format($"{where} {tensor}: constant data holds {data.Length} bytes, {(long)tensor.ElementCount * es} needed");

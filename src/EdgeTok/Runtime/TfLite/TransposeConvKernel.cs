@@ -58,6 +58,7 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         }
         else if (inType == TfLiteTensorType.Float32)
         {
+            if (g.T(outT).Type != TfLiteTensorType.Float32) throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): float32 input needs a float32 output");
             wsrc = g.ConstF[wT] ?? throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): filter must be a constant float32");
             k._biasF = bT >= 0 ? g.ConstF[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant float32") : new float[k._cout];
             (k._actMin, k._actMax) = TfLiteActivation.FloatRange(act, op.OpName);
