@@ -137,4 +137,35 @@ public sealed class LyraStreamingTests
         Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<EdgeTokException>(() => codec.Decode(badCodes)).Status);
         Assert.Equal(StatusCode.NotFound, Assert.Throws<EdgeTokException>(() => LyraCodec.Load(Path.Combine(LyraGolden.ModelDir, "nope"))).Status);
     }
+
+    [Fact]
+    public void Whole_chain_reproduces_the_reference_runtime_chain()
+    {
+        // PCM → codes → PCM through the public API equals TFLite's reference-kernel chain (ref_tflite):
+        // the encoder and quantizer are bit-exact, the decoder differs only by float summation order.
+        var codec = LyraGolden.Codec;
+        var codes = codec.Encode(s_input.Value, 16);
+        Assert.Equal(LyraGolden.I32(Clip, "codes_16.i32", reference: true), codes);
+        var pcm = codec.Decode(codes);
+        double rel = LyraGolden.RelRms(pcm, LyraGolden.F32(Clip, "decoded_16.f32", reference: true));
+        Assert.True(rel < 1e-4, $"whole chain rel RMS vs ref_tflite {rel}");
+    }
+
+    [Fact]
+    public void One_codec_serves_independent_streams_on_several_threads()
+    {
+        var codec = LyraGolden.Codec;
+        var input = s_input.Value.AsSpan(0, 50 * 320).ToArray();
+        var expected = codec.Encode(input, 30);
+        var results = new int[4][];
+        Parallel.For(0, 4, i =>
+        {
+            var enc = codec.CreateEncoder(30);
+            var codes = new int[50 * 46];
+            for (int t = 0; t < 50; t++) enc.Push(input.AsSpan(t * 320, 320));
+            enc.ReadFrames(codes);
+            results[i] = codes;
+        });
+        foreach (var r in results) Assert.Equal(expected, r);
+    }
 }
