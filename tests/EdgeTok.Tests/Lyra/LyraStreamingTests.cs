@@ -168,4 +168,20 @@ public sealed class LyraStreamingTests
         });
         foreach (var r in results) Assert.Equal(expected, r);
     }
+
+    [Fact]
+    public void Int16_pcm_encodes_like_its_float_scaling()
+    {
+        // input.f32 is int16 / 32768 exactly, so the int16 route must give the same codes.
+        var codec = LyraGolden.Codec;
+        var f = s_input.Value.AsSpan(0, 40 * 320 + 17).ToArray();
+        var s16 = f.Select(v => (short)Math.Round(v * 32768f)).ToArray();
+        var enc = codec.CreateEncoder();
+        for (int i = 0; i < s16.Length; i += 123) enc.Push(s16.AsSpan(i, Math.Min(123, s16.Length - i)));
+        enc.Flush();
+        var codes = new int[41 * 46];
+        Assert.Equal(41, enc.ReadFrames(codes));
+        Assert.Equal(codec.Encode(f), codes);
+        Assert.Equal(codec.Encode(s16), codes);
+    }
 }
