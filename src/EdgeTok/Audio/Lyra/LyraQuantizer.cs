@@ -187,6 +187,8 @@ public sealed class LyraQuantizer
         int r = sig.Input("input_frames");
         while (true)
         {
+            // A corrupt file could link the residual chain into a cycle.
+            if (search.Count > 1024) throw Layout("residual chain does not end");
             var sq = Consumer(r, Op.SquaredDifference, 0);
             if (sq is null) break;
             var cb = sg.Tensors[sq.Inputs[1]];
@@ -221,8 +223,11 @@ public sealed class LyraQuantizer
         var books = new float[levels][];
         var program = new List<int>();
         int depth = 0, sp = 0;
+        int visits = 0;
         void Visit(int t)
         {
+            // Bounded: a valid sum has 2·levels − 1 nodes; a corrupt file could hold a cycle.
+            if (++visits > 4 * levels) throw Layout("decode: codeword sum is not a tree over the levels");
             if (!producer.TryGetValue(t, out var op)) throw Layout($"decode: tensor {sg.Tensors[t]} is not computed");
             if (op.BuiltinCode == Op.Add)
             {
