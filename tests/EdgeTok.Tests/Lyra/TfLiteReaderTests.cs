@@ -128,4 +128,30 @@ public sealed class TfLiteReaderTests(Xunit.Abstractions.ITestOutputHelper outpu
         output.WriteLine($"{failures}/100 corrupted files rejected with EdgeTokException, the rest still valid");
         Assert.True(failures > 0);
     }
+
+    [Fact]
+    public void Corrupted_quantizer_file_never_crashes()
+    {
+        var original = File.ReadAllBytes(Model("quantizer.tflite"));
+        var rng = new Random(99);
+        int rejected = 0;
+        var codes = new int[46];
+        var feats = new float[64];
+        for (int trial = 0; trial < 100; trial++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (int j = 0; j < 3; j++) bytes[bytes.Length - 1 - rng.Next(bytes.Length / 2)] = (byte)rng.Next(256);
+            try
+            {
+                var q = EdgeTok.Audio.Lyra.LyraQuantizer.FromModel(TfLiteModel.Parse(bytes, "q.tflite"));
+                q.Encode(feats, q.Levels, codes);
+                q.Decode(codes, feats);
+            }
+            catch (EdgeTokException)
+            {
+                rejected++;
+            }
+        }
+        output.WriteLine($"{rejected}/100 corrupted quantizer files rejected with EdgeTokException");
+    }
 }

@@ -194,6 +194,7 @@ public sealed class LyraQuantizer
             var cb = sg.Tensors[sq.Inputs[1]];
             if (cb.Shape.Length < 2) throw Layout($"codebook {cb} is not a matrix");
             (size, dim) = (cb.Shape[^2], cb.Shape[^1]);
+            if (size < 1 || dim < 1) throw Layout($"codebook {cb} is empty");
             search.Add(ConstFloats(cb));
             var sum = Consumer(sq.Outputs[0], Op.Sum, 0) ?? throw Layout("SQUARED_DIFFERENCE not followed by SUM");
             var arg = Consumer(sum.Outputs[0], Op.ArgMin, 0) ?? throw Layout("SUM not followed by ARG_MIN");
@@ -243,7 +244,7 @@ public sealed class LyraQuantizer
             var slice = producer.GetValueOrDefault(gather.Inputs[1]);
             if (slice is null || slice.BuiltinCode != Op.StridedSlice) throw Layout("decode: GATHER indices not a slice of the codes");
             var begin = sg.Tensors[slice.Inputs[1]];
-            if (!begin.IsConstant) throw Layout("decode: slice begin not constant");
+            if (!begin.IsConstant || begin.Type != TfLiteTensorType.Int32 || begin.ElementCount < 1) throw Layout("decode: slice begin not a constant int32");
             int level = BitConverter.ToInt32(begin.Data.Span[..4]);
             if (level < 0 || level >= levels) throw Layout($"decode: level {level} out of range");
             books[level] = ConstFloats(sg.Tensors[gather.Inputs[0]]);
