@@ -26,6 +26,8 @@ internal sealed class Requantizer
         var w = g.T(weights);
         if (w.Scale.Length != 1 && w.Scale.Length != channels)
             throw TfLiteGraph.Bad(op, $"weights {w} have {w.Scale.Length} scales for {channels} output channels");
+        foreach (long z in w.ZeroPoint)
+            if (z != 0) throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): asymmetric int8 weights (zero point {z}) not supported");
         double sIn = TfLiteKernels.Scale(g, op, input), sOut = TfLiteKernels.Scale(g, op, output);
         int zp = TfLiteKernels.ZeroPoint(g, op, output);
         var (min, max) = TfLiteActivation.Int8Range(activation, (float)sOut, zp, op.OpName);
