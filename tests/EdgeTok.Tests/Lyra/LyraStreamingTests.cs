@@ -20,7 +20,6 @@ public sealed class LyraStreamingTests
     [InlineData(160, 46)]   // 10 ms
     [InlineData(320, 46)]   // 20 ms
     [InlineData(592, 46)]   // 37 ms
-    [InlineData(592, 16)]
     public void Streaming_in_chunks_gives_exactly_the_offline_codes(int chunk, int levels)
     {
         var codec = LyraGolden.Codec;
