@@ -183,4 +183,23 @@ public sealed class LyraStreamingTests
         Assert.Equal(codec.Encode(f), codes);
         Assert.Equal(codec.Encode(s16), codes);
     }
+
+    [Fact]
+    public void Span_overloads_and_int16_output()
+    {
+        var codec = LyraGolden.Codec;
+        var pcm = s_input.Value.AsSpan(0, 5 * 320).ToArray();
+        var codes = new int[5 * 46];
+        Assert.Equal(5, codec.Encode(pcm, 46, codes));
+        Assert.Equal(codec.Encode(pcm), codes);
+        Assert.Equal(StatusCode.BufferTooSmall, Assert.Throws<EdgeTokException>(() => codec.Encode(pcm, 46, new int[10])).Status);
+        Assert.Equal(5 * 320, codec.DecodedSampleCount(codes.Length));
+        var audio = new float[5 * 320];
+        Assert.Equal(audio.Length, codec.Decode(codes, audio));
+        Assert.Equal(codec.Decode(codes), audio);
+        Assert.Equal(StatusCode.BufferTooSmall, Assert.Throws<EdgeTokException>(() => codec.Decode(codes, new float[10])).Status);
+        var s16 = new short[4];
+        LyraCodec.ToInt16([0.5f, -1.5f, 2f, -0.99999f / 32768f], s16);
+        Assert.Equal(new short[] { 16384, -32768, 32767, 0 }, s16);
+    }
 }

@@ -97,13 +97,27 @@ public sealed class LyraCodec
     /// <exception cref="EdgeTokException">Level count out of range.</exception>
     public int[] Encode(ReadOnlySpan<float> pcm, int levels = 46)
     {
-        var enc = CreateEncoder(levels);
         var codes = new int[FrameCount(pcm.Length) * Levels];
+        Encode(pcm, levels, codes);
+        return codes;
+    }
+
+    /// <summary>
+    /// Encodes into a caller buffer of at least <see cref="FrameCount"/>(pcm.Length) × <see cref="Levels"/>
+    /// codes; returns the number of frames written.
+    /// </summary>
+    /// <exception cref="EdgeTokException">BufferTooSmall when <paramref name="codes"/> is too short; InvalidArgument for the level count.</exception>
+    public int Encode(ReadOnlySpan<float> pcm, int levels, Span<int> codes)
+    {
+        int frames = FrameCount(pcm.Length);
+        if (codes.Length < frames * Levels)
+            throw new EdgeTokException(StatusCode.BufferTooSmall, $"Lyra encode: {frames * Levels} codes needed, buffer holds {codes.Length}");
+        var enc = CreateEncoder(levels);
         enc.Push(pcm);
         enc.Flush();
         int got = enc.ReadFrames(codes);
-        if (got * Levels != codes.Length) throw new EdgeTokException(StatusCode.Internal, $"Lyra encoder produced {got} frames, {codes.Length / Levels} expected");
-        return codes;
+        if (got != frames) throw new EdgeTokException(StatusCode.Internal, $"Lyra encoder produced {got} frames, {frames} expected");
+        return got;
     }
 
     /// <summary>Encodes int16 PCM at 16 kHz (scaled by 1/32768, as Lyra does).</summary>
@@ -122,20 +136,52 @@ public sealed class LyraCodec
     /// <exception cref="EdgeTokException">The code count is not a multiple of <paramref name="levelsPerFrame"/>, or a code is outside −1..15.</exception>
     public float[] Decode(ReadOnlySpan<int> codes, int levelsPerFrame = 46)
     {
+        var pcm = new float[DecodedSampleCount(codes.Length, levelsPerFrame)];
+        Decode(codes, pcm, levelsPerFrame);
+        return pcm;
+    }
+
+    /// <summary>Samples <see cref="Decode(ReadOnlySpan{int}, int)"/> produces for <paramref name="codeCount"/> codes of <paramref name="levelsPerFrame"/> levels per frame.</summary>
+    /// <exception cref="EdgeTokException">The code count is not a whole number of frames, or the level count is out of range.</exception>
+    public int DecodedSampleCount(int codeCount, int levelsPerFrame = 46)
+    {
         if (levelsPerFrame < 1 || levelsPerFrame > Levels) throw EdgeTokException.Argument($"Lyra levels per frame must be in 1..{Levels}, got {levelsPerFrame}");
-        if (codes.Length % levelsPerFrame != 0)
-            throw EdgeTokException.Argument($"Lyra decode: {codes.Length} codes is not a whole number of frames of {levelsPerFrame} levels");
+        if (codeCount < 0 || codeCount % levelsPerFrame != 0)
+            throw EdgeTokException.Argument($"Lyra decode: {codeCount} codes is not a whole number of frames of {levelsPerFrame} levels");
+        return codeCount / levelsPerFrame * FrameSamples;
+    }
+
+    /// <summary>Decodes into a caller buffer of at least <see cref="DecodedSampleCount"/> samples; returns the samples written.</summary>
+    /// <exception cref="EdgeTokException">BufferTooSmall, or the errors of <see cref="Decode(ReadOnlySpan{int}, int)"/>.</exception>
+    public int Decode(ReadOnlySpan<int> codes, Span<float> pcm, int levelsPerFrame = 46)
+    {
+        int samples = DecodedSampleCount(codes.Length, levelsPerFrame);
+        if (pcm.Length < samples) throw new EdgeTokException(StatusCode.BufferTooSmall, $"Lyra decode: {samples} samples needed, buffer holds {pcm.Length}");
         int frames = codes.Length / levelsPerFrame;
         var dec = CreateDecoder();
-        var pcm = new float[frames * FrameSamples];
         Span<int> frame = stackalloc int[Levels];
         for (int t = 0; t < frames; t++)
         {
             frame.Fill(-1);
             codes.Slice(t * levelsPerFrame, levelsPerFrame).CopyTo(frame);
             dec.Push(frame);
-            dec.ReadSamples(pcm.AsSpan(t * FrameSamples, FrameSamples));
+            dec.ReadSamples(pcm.Slice(t * FrameSamples, FrameSamples));
         }
-        return pcm;
+        return samples;
+    }
+
+    /// <summary>
+    /// Lyra's float → int16 output conversion: x·32768 clipped to [−32768, 32767], truncated toward zero
+    /// (the C++ cast Lyra uses).
+    /// </summary>
+    /// <exception cref="EdgeTokException">The spans differ in length.</exception>
+    public static void ToInt16(ReadOnlySpan<float> pcm, Span<short> output)
+    {
+        if (output.Length != pcm.Length) throw EdgeTokException.Argument($"ToInt16: {pcm.Length} samples into a buffer of {output.Length}");
+        for (int i = 0; i < pcm.Length; i++)
+        {
+            float v = pcm[i] * 32768f;
+            output[i] = v >= 32767f ? short.MaxValue : v <= -32768f ? short.MinValue : float.IsNaN(v) ? (short)0 : (short)v;
+        }
     }
 }
