@@ -94,7 +94,7 @@ internal sealed class ConvKernel : TfLiteKernel
             src = ex.ScratchA;
             var q = ex.Q[_in]!;
             int n = _h * _w * _cin;
-            for (int i = 0; i < n; i++) src[i] = q[i] - _inZp;
+            TfLiteKernels.Widen(q.AsSpan(0, n), _inZp, src.AsSpan(0, n));
         }
         else src = ex.F[_in]!;
         float[] dst = _quant ? ex.ScratchC : ex.F[_out]!;
@@ -131,7 +131,7 @@ internal sealed class ConvKernel : TfLiteKernel
         var src = ex.ScratchS;
         var q = ex.Q[_in]!;
         int n = _h * _w * _cin;
-        for (int i = 0; i < n; i++) src[i] = (short)(q[i] - _inZp);
+        TfLiteKernels.Widen(q.AsSpan(0, n), _inZp, src.AsSpan(0, n));
         var acc = ex.ScratchI;
         for (int grp = 0; grp < _groups; grp++)
         {

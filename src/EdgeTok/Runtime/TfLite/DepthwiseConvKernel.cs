@@ -66,7 +66,7 @@ internal sealed class DepthwiseConvKernel : TfLiteKernel
             x = ex.ScratchA;
             var q = ex.Q[_in]!;
             int n = _h * _w * _c;
-            for (int i = 0; i < n; i++) x[i] = q[i] - _inZp;
+            TfLiteKernels.Widen(q.AsSpan(0, n), _inZp, x.AsSpan(0, n));
         }
         else x = ex.F[_in]!;
         var acc = ex.ScratchB.AsSpan(0, _cout);

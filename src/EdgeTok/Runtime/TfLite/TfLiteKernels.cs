@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using EdgeTok.IO.TfLite;
 using Op = EdgeTok.IO.TfLite.TfLiteBuiltinOperator;
 
@@ -108,6 +109,44 @@ internal static class TfLiteKernels
             if (255 * s >= 1 << 24)
                 throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): int8 reduction too long for the exact float path");
         }
+    }
+
+    /// <summary>dst[i] = q[i] − zp as int16 (vectorised widening).</summary>
+    internal static void Widen(ReadOnlySpan<sbyte> q, int zp, Span<short> dst)
+    {
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var z = Vector128.Create((short)zp);
+            for (; i + 16 <= q.Length; i += 16)
+            {
+                var (lo, hi) = Vector128.Widen(Vector128.Create(q.Slice(i, 16)));
+                (lo - z).CopyTo(dst.Slice(i, 8));
+                (hi - z).CopyTo(dst.Slice(i + 8, 8));
+            }
+        }
+        for (; i < q.Length; i++) dst[i] = (short)(q[i] - zp);
+    }
+
+    /// <summary>dst[i] = q[i] − zp as float (exact; vectorised widening).</summary>
+    internal static void Widen(ReadOnlySpan<sbyte> q, int zp, Span<float> dst)
+    {
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var z = Vector128.Create(zp);
+            for (; i + 16 <= q.Length; i += 16)
+            {
+                var (lo, hi) = Vector128.Widen(Vector128.Create(q.Slice(i, 16)));
+                var (a, b) = Vector128.Widen(lo);
+                var (c, d) = Vector128.Widen(hi);
+                Vector128.ConvertToSingle(a - z).CopyTo(dst.Slice(i, 4));
+                Vector128.ConvertToSingle(b - z).CopyTo(dst.Slice(i + 4, 4));
+                Vector128.ConvertToSingle(c - z).CopyTo(dst.Slice(i + 8, 4));
+                Vector128.ConvertToSingle(d - z).CopyTo(dst.Slice(i + 12, 4));
+            }
+        }
+        for (; i < q.Length; i++) dst[i] = q[i] - zp;
     }
 
     internal static sbyte Clamp8(int v, int min, int max) => (sbyte)(v < min ? min : v > max ? max : v);

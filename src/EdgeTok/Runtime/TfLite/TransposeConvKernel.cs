@@ -88,7 +88,7 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         {
             x = ex.ScratchA;
             var q = ex.Q[_in]!;
-            for (int i = 0; i < p * _cin; i++) x[i] = q[i] - _inZp;
+            TfLiteKernels.Widen(q.AsSpan(0, p * _cin), _inZp, x.AsSpan(0, p * _cin));
         }
         else x = ex.F[_in]!;
         var cols = ex.ScratchB;
@@ -135,7 +135,7 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         int p = _h * _w, n = _kh * _kw * _cout;
         var x = ex.ScratchS;
         var q = ex.Q[_in]!;
-        for (int i = 0; i < p * _cin; i++) x[i] = (short)(q[i] - _inZp);
+        TfLiteKernels.Widen(q.AsSpan(0, p * _cin), _inZp, x.AsSpan(0, p * _cin));
         var cols = ex.ScratchI;
         _packed16!.Multiply(x, 0, _cin, p, cols, n, 0);
         var acc = ex.ScratchI2.AsSpan(0, _oh * _ow * _cout);
