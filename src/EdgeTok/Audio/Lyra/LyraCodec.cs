@@ -12,7 +12,10 @@ namespace EdgeTok.Audio.Lyra;
 /// <remarks>
 /// Audio is 16 kHz mono, float samples = int16 / 32768. One frame is 20 ms. The int8 layers use TFLite's
 /// reference fixed-point requantisation. Codes are 46 per frame; with fewer levels in use the rest are −1.
-/// Bitrate = levels × 4 bits × 50 frames/s: 3.2, 6.0, 9.2 kbps are 16, 30, 46 levels.
+/// Bitrate = levels × 4 bits × 50 frames/s: 3.2, 6.0, 9.2 kbps are 16, 30, 46 levels (Lyra's 64, 120 and
+/// 184 bits per frame, packets of 8, 15 and 23 bytes).
+/// Delay: the models have no look-ahead; code frame t depends on samples up to 320·(t + 1), and decoded
+/// frame t lines up with input frame t (no delay to compensate when aligning; 20 ms frame latency).
 /// </remarks>
 public sealed class LyraCodec
 {
