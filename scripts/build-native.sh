@@ -51,4 +51,10 @@ done
 # One copy of ONNX Runtime, found through each image's rpath ($ORIGIN, $ORIGIN/../.., $ORIGIN/../lib).
 cp "$OBJ/publish-native-base/"libonnxruntime*.so "$OUT/lib/"
 cp bindings/c/include/edgetok.h bindings/c/include/edgetok.hpp "$OUT/include/" 2>/dev/null || cp bindings/c/include/edgetok.h "$OUT/include/"
+# pkg-config and CMake package files, with paths relative to the tree so it can be moved.
+mkdir -p "$OUT/lib/pkgconfig" "$OUT/lib/cmake/EdgeTok"
+VERSION=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1)
+sed "s/@VERSION@/$VERSION/" packaging/edgetok.pc.in > "$OUT/lib/pkgconfig/edgetok.pc"
+cp packaging/EdgeTokConfig.cmake "$OUT/lib/cmake/EdgeTok/EdgeTokConfig.cmake"
+sed "s/@VERSION@/$VERSION/" packaging/EdgeTokConfigVersion.cmake.in > "$OUT/lib/cmake/EdgeTok/EdgeTokConfigVersion.cmake"
 echo "== installed into $OUT"

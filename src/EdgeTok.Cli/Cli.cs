@@ -11,6 +11,8 @@ internal static class Cli
     [
         new Commands.InfoCommand(),
         new Commands.AudioProbeCommand(),
+        new Commands.BenchPeakCommand(),
+        new Commands.TsBinsCommand(),
         new Commands.TsTokenizeCommand(),
         new Commands.TsForecastCommand(),
     ];

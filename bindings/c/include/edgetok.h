@@ -125,6 +125,64 @@ int32_t edgetok_wav_write(const char *path, const float *samples, size_t count, 
 int32_t edgetok_resample(const float *input, size_t count, int32_t from_rate, int32_t to_rate,
                          float *output, size_t capacity, size_t *required);
 
+/* ---- Time series: Chronos mean-scale uniform bins (weight-free discrete ids) -------------------
+ * The tokenizer of the Chronos models: scale = mean |x| over the observed values of the context
+ * (1 when that is not > 0), id = bucketize(x / scale, boundaries, right) + n_special_tokens, clamped
+ * to [0, n_tokens - 1]; NaN marks a missing value (pad id, mask 0); an EOS id (mask 1) is appended.
+ * Decoding: centers[clamp(id - n_special_tokens - 1, 0, n_centers - 1)] * scale. Details, float32
+ * summation order and limits: docs/chronos-bins.md. +/-Inf inputs fail with INVALID_ARGUMENT.
+ * A bins handle is immutable: one handle may be used from many threads at once. */
+
+typedef struct edgetok_chronos_bins edgetok_chronos_bins;
+
+typedef struct edgetok_chronos_bins_config {
+    uint32_t struct_size;      /* = sizeof(edgetok_chronos_bins_config); set by _config_init */
+    int32_t n_tokens;          /* vocabulary size, special ids included (default 4096) */
+    int32_t n_special_tokens;  /* default 2 */
+    int32_t pad_token_id;      /* id of missing values (default 0) */
+    int32_t eos_token_id;      /* default 1 */
+    float low_limit;           /* first center, in units of the scale (default -15) */
+    float high_limit;          /* last center (default 15) */
+    int32_t context_length;    /* longer series keep their last context_length values (default 512) */
+    int32_t append_eos;        /* 1: append EOS to context and label ids (default), 0: do not */
+} edgetok_chronos_bins_config;
+
+/* Fills config with the published Chronos defaults (and struct_size). */
+int32_t edgetok_chronos_bins_config_init(edgetok_chronos_bins_config *config);
+
+/* Creates a tokenizer; config NULL means the defaults. An invalid config (n_tokens <= n_special_tokens
+ * + 1, pad/eos outside [0, n_tokens), low_limit >= high_limit, non-finite limits, context_length < 1,
+ * bins that collapse in float32) fails with INVALID_ARGUMENT and sets *bins to NULL. */
+int32_t edgetok_chronos_bins_create(const edgetok_chronos_bins_config *config, edgetok_chronos_bins **bins);
+
+/* Destroys a tokenizer. NULL is a no-op; a destroyed or foreign handle gives INVALID_HANDLE. */
+int32_t edgetok_chronos_bins_free(edgetok_chronos_bins *bins);
+
+/* Number of ids encode writes for a series of series_length values: min(series_length,
+ * context_length) + 1 with EOS. */
+int32_t edgetok_chronos_bins_token_count(const edgetok_chronos_bins *bins, size_t series_length, size_t *count);
+
+/* Tokenizes a context. ids (int32) and attention_mask (uint8, 1 observed/EOS, 0 missing) share one
+ * capacity and the two-call pattern (both NULL with capacity 0: size query, *scale untouched).
+ * *scale receives the scale to reuse for labels and decoding. */
+int32_t edgetok_chronos_bins_encode(const edgetok_chronos_bins *bins, const float *series, size_t length,
+                                    int32_t *ids, uint8_t *attention_mask, size_t capacity, size_t *required,
+                                    float *scale);
+
+/* Tokenizes a future window (labels) with the context's scale (finite, > 0): no truncation, EOS
+ * appended when configured. Same buffer rules as encode. */
+int32_t edgetok_chronos_bins_encode_labels(const edgetok_chronos_bins *bins, const float *future, size_t length,
+                                           float scale, int32_t *ids, uint8_t *attention_mask, size_t capacity,
+                                           size_t *required);
+
+/* Maps count ids back to values (float32); scale must be finite and > 0. Any id is accepted (special
+ * ids decode to the first center). Two-call pattern over values (required = count). */
+int32_t edgetok_chronos_bins_decode(const edgetok_chronos_bins *bins, const int32_t *ids, size_t count, float scale,
+                                    float *values, size_t capacity, size_t *required);
+
+/* The bin centers (n_tokens - n_special_tokens - 1 values); two-call pattern. */
+int32_t edgetok_chronos_bins_centers(const edgetok_chronos_bins *bins, float *centers, size_t capacity,
+                                     size_t *required);
 /* ---- Kairos time-series forecaster ----------------------------------------------------------- */
 /* A Kairos model (config.json + model.safetensors in the Hugging Face layout). Immutable once loaded:
  * one handle may be used from many threads at once. Series are float32 with NaN for missing points;

@@ -95,6 +95,61 @@ private:
     H *h_ = nullptr;
 };
 
+
+/// Result of ChronosBins::encode: ids, attention mask and the scale to reuse.
+struct ChronosTokens {
+    std::vector<int32_t> ids;
+    std::vector<uint8_t> attention_mask;
+    float scale = 1.0f;
+};
+
+inline void free_chronos_bins(edgetok_chronos_bins *h) { (void)edgetok_chronos_bins_free(h); }
+
+/// Chronos mean-scale uniform-bin tokenizer (weight-free). Immutable; shareable across threads.
+class ChronosBins {
+public:
+    /// The published configuration (4096 tokens, limits +/-15, context 512, EOS).
+    ChronosBins() : ChronosBins(default_config()) {}
+
+    explicit ChronosBins(const edgetok_chronos_bins_config &config) {
+        edgetok_chronos_bins *h = nullptr;
+        check(edgetok_chronos_bins_create(&config, &h));
+        handle_ = Handle<edgetok_chronos_bins, free_chronos_bins>(h);
+    }
+
+    static edgetok_chronos_bins_config default_config() {
+        edgetok_chronos_bins_config c{};
+        check(edgetok_chronos_bins_config_init(&c));
+        return c;
+    }
+
+    ChronosTokens encode(const std::vector<float> &series) const {
+        ChronosTokens t;
+        size_t need = 0;
+        check(edgetok_chronos_bins_token_count(handle_.get(), series.size(), &need));
+        t.ids.resize(need);
+        t.attention_mask.resize(need);
+        check(edgetok_chronos_bins_encode(handle_.get(), series.data(), series.size(), t.ids.data(),
+                                          t.attention_mask.data(), need, &need, &t.scale));
+        return t;
+    }
+
+    std::vector<float> decode(const std::vector<int32_t> &ids, float scale) const {
+        return two_call<float>([&](float *buf, size_t cap, size_t *need) {
+            return edgetok_chronos_bins_decode(handle_.get(), ids.data(), ids.size(), scale, buf, cap, need);
+        });
+    }
+
+    std::vector<float> centers() const {
+        return two_call<float>([&](float *buf, size_t cap, size_t *need) {
+            return edgetok_chronos_bins_centers(handle_.get(), buf, cap, need);
+        });
+    }
+
+    edgetok_chronos_bins *get() const noexcept { return handle_.get(); }
+
+private:
+    Handle<edgetok_chronos_bins, free_chronos_bins> handle_;
 inline void kairos_destroy_void(edgetok_kairos *m) { edgetok_kairos_destroy(m); }
 
 /// A loaded Kairos model (immutable, shareable between threads).

@@ -24,6 +24,32 @@ int main(int argc, char **argv) {
         CHECK(e.status() == EDGETOK_STATUS_NOT_FOUND);
         CHECK(std::string(e.what()).find("not found") != std::string::npos);
     }
+    // Chronos bins through the RAII wrapper: encode, decode close to the input, errors as exceptions.
+    edgetok::ChronosBins bins;
+    CHECK(bins.centers().size() == 4093);
+    std::vector<float> x = {112, 118, 132, 129, 121, 135, 148, 148, 136, 119};
+    auto t = bins.encode(x);
+    CHECK(t.ids.size() == 11 && t.ids.back() == 1 && t.attention_mask.back() == 1);
+    std::vector<int32_t> body(t.ids.begin(), t.ids.end() - 1);
+    auto back = bins.decode(body, t.scale);
+    bool close = back.size() == x.size();
+    for (size_t i = 0; close && i < x.size(); i++) close = std::fabs(back[i] - x[i]) <= 15.0f / 4092.0f * t.scale * 1.001f;
+    CHECK(close);
+    try {
+        bins.encode({1.0f, INFINITY});
+        CHECK(false);
+    } catch (const edgetok::Error &e) {
+        CHECK(e.status() == EDGETOK_STATUS_INVALID_ARGUMENT);
+    }
+    auto cfg = edgetok::ChronosBins::default_config();
+    cfg.context_length = 0;
+    try {
+        edgetok::ChronosBins bad(cfg);
+        CHECK(false);
+    } catch (const edgetok::Error &e) {
+        CHECK(e.status() == EDGETOK_STATUS_INVALID_ARGUMENT);
+    }
+    {
     edgetok::Kairos kairos(shared + "/golden/kairos-10m");
     std::vector<float> series(500);
     for (size_t i = 0; i < series.size(); i++) series[i] = 10.0f + std::sin(0.26f * static_cast<float>(i));
@@ -37,6 +63,7 @@ int main(int argc, char **argv) {
         CHECK(false);
     } catch (const edgetok::Error &e) {
         CHECK(e.status() == EDGETOK_STATUS_INVALID_ARGUMENT);
+    }
     }
     std::printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

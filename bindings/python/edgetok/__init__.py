@@ -4,10 +4,12 @@ The work happens in libedgetok.so; this package converts numpy arrays and raises
 :class:`EdgeTokError` for failed calls.
 """
 from ._native import EdgeTokError
+from .chronos import ChronosBins
 from .kairos import Kairos
 from .core import abi_version, build_info, library_path, read_wav, resample, version, wav_info, write_wav
 
 __all__ = [
+    "ChronosBins",
     "EdgeTokError",
     "Kairos",
     "abi_version",

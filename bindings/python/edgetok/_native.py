@@ -91,6 +91,20 @@ class WavInfo(ctypes.Structure):
     ]
 
 
+class ChronosBinsConfig(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("n_tokens", ctypes.c_int32),
+        ("n_special_tokens", ctypes.c_int32),
+        ("pad_token_id", ctypes.c_int32),
+        ("eos_token_id", ctypes.c_int32),
+        ("low_limit", ctypes.c_float),
+        ("high_limit", ctypes.c_float),
+        ("context_length", ctypes.c_int32),
+        ("append_eos", ctypes.c_int32),
+    ]
+
+
 class KairosInfo(ctypes.Structure):
     _fields_ = [
         ("struct_size", ctypes.c_uint32),
@@ -134,6 +148,19 @@ def _declare(lib: ctypes.CDLL) -> None:
        ctypes.c_int32, ctypes.c_int32)
     fn("edgetok_resample", ctypes.c_int32, c_float_p, ctypes.c_size_t, ctypes.c_int32,
        ctypes.c_int32, c_float_p, ctypes.c_size_t, c_size_p)
+    c_uint8_p = ctypes.POINTER(ctypes.c_uint8)
+    fn("edgetok_chronos_bins_config_init", ctypes.c_int32, ctypes.POINTER(ChronosBinsConfig))
+    fn("edgetok_chronos_bins_create", ctypes.c_int32, ctypes.POINTER(ChronosBinsConfig),
+       ctypes.POINTER(ctypes.c_void_p))
+    fn("edgetok_chronos_bins_free", ctypes.c_int32, ctypes.c_void_p)
+    fn("edgetok_chronos_bins_token_count", ctypes.c_int32, ctypes.c_void_p, ctypes.c_size_t, c_size_p)
+    fn("edgetok_chronos_bins_encode", ctypes.c_int32, ctypes.c_void_p, c_float_p, ctypes.c_size_t, c_int32_p,
+       c_uint8_p, ctypes.c_size_t, c_size_p, c_float_p)
+    fn("edgetok_chronos_bins_encode_labels", ctypes.c_int32, ctypes.c_void_p, c_float_p, ctypes.c_size_t,
+       ctypes.c_float, c_int32_p, c_uint8_p, ctypes.c_size_t, c_size_p)
+    fn("edgetok_chronos_bins_decode", ctypes.c_int32, ctypes.c_void_p, c_int32_p, ctypes.c_size_t, ctypes.c_float,
+       c_float_p, ctypes.c_size_t, c_size_p)
+    fn("edgetok_chronos_bins_centers", ctypes.c_int32, ctypes.c_void_p, c_float_p, ctypes.c_size_t, c_size_p)
     vp = ctypes.c_void_p
     u8p = ctypes.POINTER(ctypes.c_uint8)
     kopt = ctypes.POINTER(KairosForecastOptions)

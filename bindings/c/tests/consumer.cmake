@@ -1,0 +1,13 @@
+# Configures, builds and runs the find_package(EdgeTok) consumer project.
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC} -B ${BIN} -DCMAKE_PREFIX_PATH=${PREFIX} RESULT_VARIABLE r OUTPUT_QUIET)
+if(r)
+  message(FATAL_ERROR "configure failed: ${r}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BIN} RESULT_VARIABLE r OUTPUT_QUIET)
+if(r)
+  message(FATAL_ERROR "build failed: ${r}")
+endif()
+execute_process(COMMAND ${BIN}/consumer ${WAV} RESULT_VARIABLE r)
+if(r)
+  message(FATAL_ERROR "consumer failed: ${r}")
+endif()

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace EdgeTok.Numerics;
+
+/// <summary>
+/// Measures the single-thread FP32 fused-multiply-add throughput of this core with the widest
+/// vectors this build uses: the physical limit that kernel speeds are reported against.
+/// Twelve independent accumulator chains hide the FMA latency (4 cycles × up to 2 ports ≈ 8 in flight).
+/// </summary>
+public static class PeakFlops
+{
+    /// <summary>One measurement: GFLOP/s (an FMA counts as 2 FLOPs) and the vector width used.</summary>
+    /// <param name="GigaFlops">Best throughput seen over the repetitions (the limit).</param>
+    /// <param name="MedianGigaFlops">Median throughput over the repetitions.</param>
+    /// <param name="VectorBits">Width of the vectors the kernel ran with.</param>
+    /// <param name="RepetitionMs">Duration of each repetition, in milliseconds.</param>
+    public sealed record Result(double GigaFlops, double MedianGigaFlops, int VectorBits, double[] RepetitionMs);
+
+    /// <summary>Runs the kernel <paramref name="repetitions"/> times for about <paramref name="milliseconds"/> each and keeps the best.</summary>
+    public static Result Measure(int repetitions = 5, int milliseconds = 100)
+    {
+        if (repetitions < 1 || milliseconds < 1) throw EdgeTokException.Argument("repetitions and milliseconds must be positive");
+        int bits = CpuFeatures.VectorBits >= 128 ? CpuFeatures.VectorBits : 32;
+        int lanes = Math.Max(1, bits / 32);
+        // Calibrate the iteration count so one repetition lasts about the requested time.
+        long iters = 1 << 16;
+        while (true)
+        {
+            var sw = Stopwatch.StartNew();
+            Run(iters, bits);
+            if (sw.Elapsed.TotalMilliseconds > milliseconds / 4.0 || iters > 1L << 34) break;
+            iters *= 2;
+        }
+        iters = (long)(iters * 4.0);
+        var ms = new double[repetitions];
+        for (int r = 0; r < repetitions; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            Run(iters, bits);
+            ms[r] = sw.Elapsed.TotalMilliseconds;
+        }
+        double flops = iters * 12.0 * lanes * 2.0;
+        var sorted = ms.Order().ToArray();
+        double median = sorted[sorted.Length / 2];
+        return new Result(flops / sorted[0] / 1e6, flops / median / 1e6, bits, ms);
+    }
+
+    private static float Run(long iters, int bits) => bits switch
+    {
+        512 => Run512(iters),
+        256 => Run256(iters),
+        128 => Run128(iters),
+        _ => RunScalar(iters),
+    };
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float Run512(long iters)
+    {
+        var m = Vector512.Create(0.999999f);
+        var a = Vector512.Create(1e-7f);
+        Vector512<float> c0 = Vector512.Create(1f), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        for (long i = 0; i < iters; i++)
+        {
+            c0 = Vector512.FusedMultiplyAdd(c0, m, a); c1 = Vector512.FusedMultiplyAdd(c1, m, a);
+            c2 = Vector512.FusedMultiplyAdd(c2, m, a); c3 = Vector512.FusedMultiplyAdd(c3, m, a);
+            c4 = Vector512.FusedMultiplyAdd(c4, m, a); c5 = Vector512.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector512.FusedMultiplyAdd(c6, m, a); c7 = Vector512.FusedMultiplyAdd(c7, m, a);
+            c8 = Vector512.FusedMultiplyAdd(c8, m, a); c9 = Vector512.FusedMultiplyAdd(c9, m, a);
+            c10 = Vector512.FusedMultiplyAdd(c10, m, a); c11 = Vector512.FusedMultiplyAdd(c11, m, a);
+        }
+        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float Run256(long iters)
+    {
+        var m = Vector256.Create(0.999999f);
+        var a = Vector256.Create(1e-7f);
+        Vector256<float> c0 = Vector256.Create(1f), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        for (long i = 0; i < iters; i++)
+        {
+            c0 = Vector256.FusedMultiplyAdd(c0, m, a); c1 = Vector256.FusedMultiplyAdd(c1, m, a);
+            c2 = Vector256.FusedMultiplyAdd(c2, m, a); c3 = Vector256.FusedMultiplyAdd(c3, m, a);
+            c4 = Vector256.FusedMultiplyAdd(c4, m, a); c5 = Vector256.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector256.FusedMultiplyAdd(c6, m, a); c7 = Vector256.FusedMultiplyAdd(c7, m, a);
+            c8 = Vector256.FusedMultiplyAdd(c8, m, a); c9 = Vector256.FusedMultiplyAdd(c9, m, a);
+            c10 = Vector256.FusedMultiplyAdd(c10, m, a); c11 = Vector256.FusedMultiplyAdd(c11, m, a);
+        }
+        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float Run128(long iters)
+    {
+        var m = Vector128.Create(0.999999f);
+        var a = Vector128.Create(1e-7f);
+        Vector128<float> c0 = Vector128.Create(1f), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        for (long i = 0; i < iters; i++)
+        {
+            // Without FMA hardware this is a multiply and an add: the same 2 FLOPs.
+            c0 = Vector128.FusedMultiplyAdd(c0, m, a); c1 = Vector128.FusedMultiplyAdd(c1, m, a);
+            c2 = Vector128.FusedMultiplyAdd(c2, m, a); c3 = Vector128.FusedMultiplyAdd(c3, m, a);
+            c4 = Vector128.FusedMultiplyAdd(c4, m, a); c5 = Vector128.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector128.FusedMultiplyAdd(c6, m, a); c7 = Vector128.FusedMultiplyAdd(c7, m, a);
+            c8 = Vector128.FusedMultiplyAdd(c8, m, a); c9 = Vector128.FusedMultiplyAdd(c9, m, a);
+            c10 = Vector128.FusedMultiplyAdd(c10, m, a); c11 = Vector128.FusedMultiplyAdd(c11, m, a);
+        }
+        return Vector128.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float RunScalar(long iters)
+    {
+        float m = 0.999999f, a = 1e-7f;
+        float c0 = 1, c1 = 1, c2 = 1, c3 = 1, c4 = 1, c5 = 1, c6 = 1, c7 = 1, c8 = 1, c9 = 1, c10 = 1, c11 = 1;
+        for (long i = 0; i < iters; i++)
+        {
+            c0 = MathF.FusedMultiplyAdd(c0, m, a); c1 = MathF.FusedMultiplyAdd(c1, m, a);
+            c2 = MathF.FusedMultiplyAdd(c2, m, a); c3 = MathF.FusedMultiplyAdd(c3, m, a);
+            c4 = MathF.FusedMultiplyAdd(c4, m, a); c5 = MathF.FusedMultiplyAdd(c5, m, a);
+            c6 = MathF.FusedMultiplyAdd(c6, m, a); c7 = MathF.FusedMultiplyAdd(c7, m, a);
+            c8 = MathF.FusedMultiplyAdd(c8, m, a); c9 = MathF.FusedMultiplyAdd(c9, m, a);
+            c10 = MathF.FusedMultiplyAdd(c10, m, a); c11 = MathF.FusedMultiplyAdd(c11, m, a);
+        }
+        return c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11;
+    }
+}
