@@ -150,6 +150,8 @@ public:
 
 private:
     Handle<edgetok_chronos_bins, free_chronos_bins> handle_;
+};
+
 inline void kairos_destroy_void(edgetok_kairos *m) { edgetok_kairos_destroy(m); }
 
 /// A loaded Kairos model (immutable, shareable between threads).
