@@ -27,8 +27,13 @@ public sealed class KairosGoldenForecastTests(KairosGoldenFixture fx, ITestOutpu
         // either mode) the h96 forecast is exactly the first 96 steps of the h300 one (the roll-out only
         // appends), so h96 frozen files are checked against the h300 prefix; drift + flip at h96 differs
         // from the h300 prefix (the flip pass starts from a bias drifted by 1 instead of 3 forwards) and runs on its own.
+        // The variants change only the forward, not generate(); to keep the suite fast they check the two
+        // runs (frozen + flip, drift roll-out) that cover both bias modes, flip and roll-out: 5 of 8 files.
+        var plan = v is null
+            ? new[] { (false, false, 300), (false, true, 300), (true, false, 300), (true, true, 300), (true, true, 96) }
+            : new[] { (false, true, 300), (true, false, 300) };
         var runs = new Dictionary<(bool Drift, bool Flip, int H), KairosForecast>();
-        foreach (var (drift, flip, h) in new[] { (false, false, 300), (false, true, 300), (true, false, 300), (true, true, 300), (true, true, 96) })
+        foreach (var (drift, flip, h) in plan)
             runs[(drift, flip, h)] = model.ForecastBatch(rows, h, new KairosForecastOptions
             {
                 GateBiasMode = drift ? KairosGateBiasMode.ReferenceDrift : KairosGateBiasMode.Frozen,
@@ -43,7 +48,8 @@ public sealed class KairosGoldenForecastTests(KairosGoldenFixture fx, ITestOutpu
             int horizon = (int)golden.Shape[2];
             bool flip = name.Contains("_pos_flip", StringComparison.Ordinal);
             bool drift = name.EndsWith("reference_bias_drift", StringComparison.Ordinal);
-            var run = runs.TryGetValue((drift, flip, horizon), out var exact) ? exact : runs[(drift && horizon == 300, flip, 300)];
+            var run = Source(runs, drift, flip, horizon);
+            if (run is null) continue;
             int b = run.BatchSize, q = run.NumQuantiles;
             var got = new float[b * q * horizon];
             for (int i = 0; i < b; i++)
@@ -54,9 +60,21 @@ public sealed class KairosGoldenForecastTests(KairosGoldenFixture fx, ITestOutpu
             Assert.True(rel <= 1e-5, $"{variant}/{@case} {name}: rel {rel:E3} (abs {abs:E3})");
             files++;
         }
-        Assert.Equal(8, files);
+        Assert.Equal(v is null ? 8 : 5, files);
         log.WriteLine(report.ToString());
         KairosErrorLog.Append(variant, report.ToString());
+    }
+
+    // Which run answers a golden file: the exact run, else the h300 run whose first 96 steps it is (frozen
+    // bias: h96 is a prefix of h300; without flip the first forward is the same in both bias modes).
+    private static KairosForecast? Source(Dictionary<(bool Drift, bool Flip, int H), KairosForecast> runs, bool drift, bool flip, int horizon)
+    {
+        if (runs.TryGetValue((drift, flip, horizon), out var exact)) return exact;
+        if (horizon == 300) return null;
+        if (!drift && runs.TryGetValue((false, flip, 300), out var frozen)) return frozen;
+        if (!flip && runs.TryGetValue((!drift, false, 300), out var other)) return other;
+        if (!flip && runs.TryGetValue((drift, false, 300), out var same)) return same;
+        return null;
     }
 
     [Fact]

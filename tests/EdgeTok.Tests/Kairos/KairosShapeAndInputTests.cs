@@ -59,6 +59,27 @@ public sealed class KairosShapeAndInputTests(KairosGoldenFixture fx) : IClassFix
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void Checkpoint_without_persistent_buffers_rebuilds_them()
+    {
+        // log_freqs are rebuilt as standard RoPE (what the synthetic checkpoint stores), the gate bias as zeros.
+        var ck = KairosSyntheticCheckpoint.Tiny();
+        var full = ck.Write();
+        var bare = ck.Write(l => l.RemoveAll(e => e.Name.EndsWith("log_freqs", StringComparison.Ordinal) || e.Name == "patch.moe.gate.bias"));
+        try
+        {
+            var a = KairosModel.Load(full);
+            var b = KairosModel.Load(bare);
+            Assert.All(b.CheckpointGateBias, v => Assert.Equal(0f, v));
+            var x = Sine(200, 8);
+            var fa = a.Forecast(x, 24).Values;
+            var fb = b.Forecast(x, 24, new KairosForecastOptions { GateBias = new KairosGateBias(a.CheckpointGateBias) }).Values;
+            var (_, rel) = KairosGolden.Compare(fb, fa);
+            Assert.True(rel < 1e-5, $"rel {rel}");
+        }
+        finally { Directory.Delete(full, true); Directory.Delete(bare, true); }
+    }
+
     private static EdgeTokException LoadFails(KairosSyntheticCheckpoint ck, Action<List<SafeTensorsWriter.Entry>>? edit = null)
     {
         var dir = ck.Write(edit);
