@@ -11,6 +11,7 @@ internal static class Cli
     [
         new Commands.InfoCommand(),
         new Commands.AudioProbeCommand(),
+        new Commands.AudioRoundtripCommand(),
         new Commands.BenchPeakCommand(),
         new Commands.TsBinsCommand(),
         new Commands.TsTokenizeCommand(),
