@@ -85,7 +85,7 @@ def test_errors(tmp_path):
     out = tmp_path / "out.wav"
     r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--output", str(out), model_path=str(tmp_path))
     assert r.returncode == 1 and "not found" in r.stderr and "EDGETOK_MODEL_PATH" in r.stderr
-    r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--bitrate", "5", "--output", str(out))
+    r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--bitrate", "5.1", "--output", str(out))
     assert r.returncode == 1 and "3.2, 6.0, 9.2" in r.stderr
     r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(tmp_path / "missing.wav"), "--output", str(out))
     assert r.returncode == 1
