@@ -46,10 +46,12 @@ public static class AudioQuality
         if (maxLag < 0 || maxLag >= reference.Length) throw EdgeTokException.Argument($"delay estimate: max lag {maxLag} out of range (0..{reference.Length - 1})");
         int best = 0;
         peak = double.NegativeInfinity;
+        // Lags in order 0, −1, +1, −2, +2, … so that a strict '>' keeps the smaller |lag| on ties.
         for (int a = 0; a <= maxLag; a++)
         {
-            foreach (int lag in a == 0 ? new[] { 0 } : new[] { -a, a })
+            for (int sign = a == 0 ? 1 : -1; sign <= 1; sign += 2)
             {
+                int lag = sign * a;
                 int n = reference.Length - a;
                 var r = lag >= 0 ? reference[..n] : reference[a..];
                 var d = lag >= 0 ? degraded[lag..] : degraded[..n];
