@@ -12,6 +12,8 @@ internal static class Cli
         new Commands.InfoCommand(),
         new Commands.AudioProbeCommand(),
         new Commands.BenchPeakCommand(),
+        new Commands.BenchKairosCommand(),
+        new Commands.BenchGemmCommand(),
         new Commands.TsBinsCommand(),
         new Commands.TsTokenizeCommand(),
         new Commands.TsForecastCommand(),
