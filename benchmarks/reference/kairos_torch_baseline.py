@@ -169,17 +169,32 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--input", type=Path, help="1-D float32 .npy series (default: golden case A, checked against the golden forward)")
+    ap.add_argument("--horizon", type=int, default=96, help="steps kept from the single forward (<= num_decoder_segments * prediction_length)")
+    ap.add_argument("--save-forecast", type=Path, help="write the [Q, horizon] quantiles of the forward as float32 .npy")
+    ap.add_argument("--json", action="store_true", help="print one JSON object with the timings instead of text")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     m = Kairos(GOLDEN)
     case = GOLDEN / "cases" / "A_full2048"
-    x = np.load(case / "input_past_target.npy")[0]
-    out = m.forward(x)
+    gold = np.load(case / "input_past_target.npy")[0]
+    # The self-check always runs on the golden case, so a wrong baseline can never be timed.
+    out = m.forward(gold)
     g = torch.from_numpy(np.load(case / "forward.prediction_outputs.npy")[0])
     rel = float((out - g).abs().max() / g.abs().max())
-    print(f"check vs golden forward.prediction_outputs: rel {rel:.2e}")
+    if not a.json:
+        print(f"check vs golden forward.prediction_outputs: rel {rel:.2e}")
     assert rel < 1e-4, rel
-    for name, fn in [("front end (tokenize)", lambda: m.front_end(x)), ("forward (ctx 2048, h96)", lambda: m.forward(x))]:
+    x = np.load(a.input).astype(np.float32).reshape(-1) if a.input else gold
+    out = m.forward(x)
+    if a.horizon > out.shape[1]:
+        raise SystemExit(f"horizon {a.horizon} needs more than one forward ({out.shape[1]} steps); the baseline times one forward")
+    if a.save_forecast:
+        np.save(a.save_forecast, out[:, :a.horizon].numpy().astype(np.float32))
+    result = {"torch": torch.__version__, "threads": a.threads, "repeat": a.repeat, "golden_rel": rel}
+    for key, name, fn in [("tokenize", "front end (tokenize)", lambda: m.front_end(x)), ("forecast", "forward (h <= one forward)", lambda: m.forward(x))]:
+        if a.repeat == 0:
+            break
         fn()
         times, cpu = [], []
         for _ in range(a.repeat):
@@ -189,8 +204,14 @@ def main():
             cpu.append(time.process_time() - c0)
         times.sort()
         cpu.sort()
-        print(f"torch {torch.__version__} threads={a.threads} {name}: wall median {1e3 * times[len(times) // 2]:.2f} ms, "
-              f"min {1e3 * times[0]:.2f} ms; cpu median {1e3 * cpu[len(cpu) // 2]:.2f} ms")
+        result[f"{key}_median_ms"] = 1e3 * times[len(times) // 2]
+        result[f"{key}_min_ms"] = 1e3 * times[0]
+        result[f"{key}_cpu_median_ms"] = 1e3 * cpu[len(cpu) // 2]
+        if not a.json:
+            print(f"torch {torch.__version__} threads={a.threads} {name}: wall median {1e3 * times[len(times) // 2]:.2f} ms, "
+                  f"min {1e3 * times[0]:.2f} ms; cpu median {1e3 * cpu[len(cpu) // 2]:.2f} ms")
+    if a.json:
+        print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ internal static class Cli
         new Commands.AudioDecodeCommand(),
         new Commands.AudioRoundtripCommand(),
         new Commands.BenchPeakCommand(),
+        new Commands.BenchKairosCommand(),
+        new Commands.BenchGemmCommand(),
         new Commands.TsBinsCommand(),
         new Commands.TsTokenizeCommand(),
         new Commands.TsForecastCommand(),

@@ -34,19 +34,22 @@ public static class Gemm
 
         // Block over B rows so a panel of B stays in L2 while all rows of A stream past it.
         int nBlock = Math.Max(4, (192 * 1024 / 4) / Math.Max(k, 1) / 4 * 4);
+        bool wide = (Vector512.IsHardwareAccelerated && k >= 16) || (Vector256.IsHardwareAccelerated && k >= 8);
         for (int j0 = 0; j0 < n; j0 += nBlock)
         {
             int j1 = Math.Min(n, j0 + nBlock);
-            int i = 0;
-            for (; i + 4 <= m; i += 4)
+            for (int i = 0; i < m; i += 4)
             {
-                int j = j0;
-                for (; j + 4 <= j1; j += 4) Kernel4x4(ref pa, ref pb, ref pc, i, j, n, k, accumulate);
-                for (; j < j1; j++)
-                    for (int ii = i; ii < i + 4; ii++) Store(ref pc, ii * n + j, Dot(ref pa, ii * k, ref pb, j * k, k), accumulate);
+                int mr = Math.Min(4, m - i);
+                for (int j = j0; j < j1; j += 4)
+                {
+                    int nr = Math.Min(4, j1 - j);
+                    if (wide) Kernel4x4(ref pa, ref pb, ref pc, i, j, mr, nr, n, k, accumulate);
+                    else
+                        for (int ii = i; ii < i + mr; ii++)
+                            for (int jj = j; jj < j + nr; jj++) Store(ref pc, ii * n + jj, Dot(ref pa, ii * k, ref pb, jj * k, k), accumulate);
+                }
             }
-            for (; i < m; i++)
-                for (int j = j0; j < j1; j++) Store(ref pc, i * n + j, Dot(ref pa, i * k, ref pb, j * k, k), accumulate);
         }
     }
 
@@ -68,26 +71,26 @@ public static class Gemm
         TensorPrimitives.Dot(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref pa, aOff), k),
                              MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref pb, bOff), k));
 
-    private static void Kernel4x4(ref float pa, ref float pb, ref float pc, int i, int j, int n, int k, bool accumulate)
+    // Edge blocks (mr or nr < 4: the last rows of A or of B) run the same 4×4 kernel with the missing
+    // rows aliased to the last valid one and their results dropped. The aliased loads hit L1, so an
+    // edge block costs about what a full one does instead of falling back to one dot product (and one
+    // full pass over a B row) per output element.
+    private static void Kernel4x4(ref float pa, ref float pb, ref float pc, int i, int j, int mr, int nr, int n, int k, bool accumulate)
     {
-        if (Vector512.IsHardwareAccelerated && k >= 16) Kernel4x4V512(ref pa, ref pb, ref pc, i, j, n, k, accumulate);
-        else if (Vector256.IsHardwareAccelerated && k >= 8) Kernel4x4V256(ref pa, ref pb, ref pc, i, j, n, k, accumulate);
-        else
-            for (int ii = 0; ii < 4; ii++)
-                for (int jj = 0; jj < 4; jj++)
-                    Store(ref pc, (i + ii) * n + j + jj, Dot(ref pa, (i + ii) * k, ref pb, (j + jj) * k, k), accumulate);
+        if (Vector512.IsHardwareAccelerated && k >= 16) Kernel4x4V512(ref pa, ref pb, ref pc, i, j, mr, nr, n, k, accumulate);
+        else Kernel4x4V256(ref pa, ref pb, ref pc, i, j, mr, nr, n, k, accumulate);
     }
 
-    private static void Kernel4x4V512(ref float pa, ref float pb, ref float pc, int i, int j, int n, int k, bool accumulate)
+    private static void Kernel4x4V512(ref float pa, ref float pb, ref float pc, int i, int j, int mr, int nr, int n, int k, bool accumulate)
     {
         ref float a0 = ref Unsafe.Add(ref pa, i * k);
-        ref float a1 = ref Unsafe.Add(ref a0, k);
-        ref float a2 = ref Unsafe.Add(ref a1, k);
-        ref float a3 = ref Unsafe.Add(ref a2, k);
+        ref float a1 = ref Unsafe.Add(ref a0, Math.Min(1, mr - 1) * k);
+        ref float a2 = ref Unsafe.Add(ref a0, Math.Min(2, mr - 1) * k);
+        ref float a3 = ref Unsafe.Add(ref a0, Math.Min(3, mr - 1) * k);
         ref float b0 = ref Unsafe.Add(ref pb, j * k);
-        ref float b1 = ref Unsafe.Add(ref b0, k);
-        ref float b2 = ref Unsafe.Add(ref b1, k);
-        ref float b3 = ref Unsafe.Add(ref b2, k);
+        ref float b1 = ref Unsafe.Add(ref b0, Math.Min(1, nr - 1) * k);
+        ref float b2 = ref Unsafe.Add(ref b0, Math.Min(2, nr - 1) * k);
+        ref float b3 = ref Unsafe.Add(ref b0, Math.Min(3, nr - 1) * k);
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
@@ -117,19 +120,19 @@ public static class Gemm
         acc[4] = Vector512.Sum(c10); acc[5] = Vector512.Sum(c11); acc[6] = Vector512.Sum(c12); acc[7] = Vector512.Sum(c13);
         acc[8] = Vector512.Sum(c20); acc[9] = Vector512.Sum(c21); acc[10] = Vector512.Sum(c22); acc[11] = Vector512.Sum(c23);
         acc[12] = Vector512.Sum(c30); acc[13] = Vector512.Sum(c31); acc[14] = Vector512.Sum(c32); acc[15] = Vector512.Sum(c33);
-        Finish(ref pa, ref pb, ref pc, i, j, n, k, p, acc, accumulate);
+        Finish(ref pa, ref pb, ref pc, i, j, mr, nr, n, k, p, acc, accumulate);
     }
 
-    private static void Kernel4x4V256(ref float pa, ref float pb, ref float pc, int i, int j, int n, int k, bool accumulate)
+    private static void Kernel4x4V256(ref float pa, ref float pb, ref float pc, int i, int j, int mr, int nr, int n, int k, bool accumulate)
     {
         ref float a0 = ref Unsafe.Add(ref pa, i * k);
-        ref float a1 = ref Unsafe.Add(ref a0, k);
-        ref float a2 = ref Unsafe.Add(ref a1, k);
-        ref float a3 = ref Unsafe.Add(ref a2, k);
+        ref float a1 = ref Unsafe.Add(ref a0, Math.Min(1, mr - 1) * k);
+        ref float a2 = ref Unsafe.Add(ref a0, Math.Min(2, mr - 1) * k);
+        ref float a3 = ref Unsafe.Add(ref a0, Math.Min(3, mr - 1) * k);
         ref float b0 = ref Unsafe.Add(ref pb, j * k);
-        ref float b1 = ref Unsafe.Add(ref b0, k);
-        ref float b2 = ref Unsafe.Add(ref b1, k);
-        ref float b3 = ref Unsafe.Add(ref b2, k);
+        ref float b1 = ref Unsafe.Add(ref b0, Math.Min(1, nr - 1) * k);
+        ref float b2 = ref Unsafe.Add(ref b0, Math.Min(2, nr - 1) * k);
+        ref float b3 = ref Unsafe.Add(ref b0, Math.Min(3, nr - 1) * k);
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default;
@@ -159,15 +162,15 @@ public static class Gemm
         acc[4] = Vector256.Sum(c10); acc[5] = Vector256.Sum(c11); acc[6] = Vector256.Sum(c12); acc[7] = Vector256.Sum(c13);
         acc[8] = Vector256.Sum(c20); acc[9] = Vector256.Sum(c21); acc[10] = Vector256.Sum(c22); acc[11] = Vector256.Sum(c23);
         acc[12] = Vector256.Sum(c30); acc[13] = Vector256.Sum(c31); acc[14] = Vector256.Sum(c32); acc[15] = Vector256.Sum(c33);
-        Finish(ref pa, ref pb, ref pc, i, j, n, k, p, acc, accumulate);
+        Finish(ref pa, ref pb, ref pc, i, j, mr, nr, n, k, p, acc, accumulate);
     }
 
-    // Adds the K tail (p..k) in scalar code and stores the 4×4 block.
-    private static void Finish(ref float pa, ref float pb, ref float pc, int i, int j, int n, int k, int p, Span<float> acc, bool accumulate)
+    // Adds the K tail (p..k) in scalar code and stores the valid mr×nr part of the 4×4 block.
+    private static void Finish(ref float pa, ref float pb, ref float pc, int i, int j, int mr, int nr, int n, int k, int p, Span<float> acc, bool accumulate)
     {
-        for (int ii = 0; ii < 4; ii++)
+        for (int ii = 0; ii < mr; ii++)
         {
-            for (int jj = 0; jj < 4; jj++)
+            for (int jj = 0; jj < nr; jj++)
             {
                 float s = acc[ii * 4 + jj];
                 for (int q = p; q < k; q++)

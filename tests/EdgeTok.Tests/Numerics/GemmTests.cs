@@ -33,6 +33,41 @@ public class GemmTests
         for (int i = 0; i < c.Length; i++) Assert.Equal(2 * c[i], c2[i], 4);
     }
 
+    // Every M and N edge (1–3 leftover rows of A or of B) with K below, at and above the vector
+    // widths, on exactly-sized operands so a kernel reading past the last row would fault or differ.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(23)]
+    [InlineData(64)]
+    public void MultiplyTransposed_handles_every_tail_shape(int k)
+    {
+        var rng = new Random(k);
+        for (int m = 1; m <= 9; m++)
+            for (int n = 1; n <= 9; n++)
+            {
+                var a = new float[m * k];
+                var b = new float[n * k];
+                for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
+                for (int i = 0; i < b.Length; i++) b[i] = (float)(rng.NextDouble() * 2 - 1);
+                var c = new float[m * n + 1];
+                c[^1] = 42f; // sentinel past the end of C must stay untouched
+                Gemm.MultiplyTransposed(a, b, c, m, n, k);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        double s = 0;
+                        for (int p = 0; p < k; p++) s += (double)a[i * k + p] * b[j * k + p];
+                        Assert.True(Math.Abs(c[i * n + j] - s) <= 1e-5 * Math.Max(1, Math.Sqrt(k)), $"{m}x{n}x{k}: C[{i},{j}] = {c[i * n + j]}, expected {s}");
+                    }
+                Assert.Equal(42f, c[^1]);
+                var c2 = (float[])c.Clone();
+                Gemm.MultiplyTransposed(a, b, c2, m, n, k, accumulate: true);
+                for (int i = 0; i < m * n; i++) Assert.Equal(2 * c[i], c2[i], 4);
+            }
+    }
+
     [Fact]
     public void MultiplyTransposed_rejects_short_operands()
     {

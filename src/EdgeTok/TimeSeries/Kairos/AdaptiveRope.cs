@@ -48,9 +48,10 @@ internal sealed class AdaptiveRope
     /// <summary>γ, β and ω for one series from its spectral features s.</summary>
     public void Frequencies(ReadOnlySpan<float> s, Span<float> gamma, Span<float> beta, Span<float> omega)
     {
-        var h1 = new float[_l0.Out];
-        var h2 = new float[_l2.Out];
-        var o = new float[_l4.Out];
+        // A few hundred floats at most (the MLP widths): on the stack, so the per-forward RoPE setup allocates nothing.
+        Span<float> h1 = stackalloc float[_l0.Out];
+        Span<float> h2 = stackalloc float[_l2.Out];
+        Span<float> o = stackalloc float[_l4.Out];
         _l0.Forward(s, h1, 1);
         Relu(h1);
         _l2.Forward(h1, h2, 1);

@@ -106,7 +106,8 @@ public sealed class KairosModel
     {
         ValidateSeries(series, 0);
         var bias = StartBias(gateBias);
-        var p = Prepare(series, bias, wantXFinal: false);
+        // The front end runs in this thread's workspace; the result gets its own copies of what it keeps.
+        var p = Prepare(series, bias, wantXFinal: false, KairosWorkspace.Current.Prepared(0));
         var c = Config;
         int n = p.NumTokens;
         int lenc = n + (c.UseRegToken ? 1 : 0);
@@ -126,7 +127,7 @@ public sealed class KairosModel
             AdaptiveRope.Tables(omega, positions, cos, sin);
             tables.Add(new KairosRopeTable(m.Name, gamma, beta, omega, positions, cos, sin));
         }
-        return new KairosTokens(n, c.DModel, p.Embeddings, p.TokenSizes, mask, c.UseRegToken, p.Loc, p.Scale, p.Features, tables);
+        return new KairosTokens(n, c.DModel, (float[])p.Embeddings.Clone(), (int[])p.TokenSizes.Clone(), mask, c.UseRegToken, p.Loc, p.Scale, (float[])p.Features.Clone(), tables);
     }
 
     /// <summary>
@@ -298,7 +299,9 @@ public sealed class KairosModel
         var c = Config;
         int b = rows.Length, q = c.NumQuantiles, step = c.StepsPerForward, med = c.MedianIndex;
         int steps = (horizon + step - 1) / step;
-        var ctx = rows.Select(r => r.Length > c.ContextLength ? r[^c.ContextLength..] : (float[])r.Clone()).ToArray();
+        // Rows are replaced by longer ones as the roll-out grows, never written, so the caller's arrays are used as they are
+        // (Prepare truncates to the context itself).
+        var ctx = (float[][])rows.Clone();
         var result = new float[b * q * horizon];
         for (int s = 0; s < steps; s++)
         {
@@ -334,27 +337,36 @@ public sealed class KairosModel
         public int[] TokenPatch = [], TokenOffset = [], TokenSizes = [];
         public float[] Embeddings = [], Mask = [];
         public float[]? XFinal;
+        public float[] LevelWeight = [];
+        public int[] Finest = [];
     }
 
-    internal Prepared Prepare(ReadOnlySpan<float> series, ReadOnlySpan<float> bias, bool wantXFinal)
+    internal Prepared Prepare(ReadOnlySpan<float> series, ReadOnlySpan<float> bias, bool wantXFinal) =>
+        Prepare(series, bias, wantXFinal, new Prepared());
+
+    /// <summary>
+    /// The front end into <paramref name="p"/>, reusing its arrays where the lengths match (a per-thread
+    /// workspace's state) and allocating exact-length ones otherwise; every array starts zeroed as if new.
+    /// </summary>
+    internal Prepared Prepare(ReadOnlySpan<float> series, ReadOnlySpan<float> bias, bool wantXFinal, Prepared p)
     {
         var c = Config;
-        var p = new Prepared();
         var x = series.Length > c.ContextLength ? series[^c.ContextLength..] : series;
         int len = x.Length;
-        p.Context = x.ToArray();
-        p.Normalized = new float[len];
+        p.Context = Reuse(p.Context, len);
+        x.CopyTo(p.Context);
+        p.Normalized = Reuse(p.Normalized, len);
         (p.Loc, p.Scale) = InstanceNormalizer.Normalize(x, p.Normalized);
-        p.Amplitude = new float[_spectral.Bins];
-        p.Features = new float[_spectral.Bins];
+        p.Amplitude = Reuse(p.Amplitude, _spectral.Bins);
+        p.Features = Reuse(p.Features, _spectral.Bins);
         _spectral.Compute(p.Normalized, p.Amplitude, p.Features);
 
         int P = c.InputPatchSize, E = c.NumExperts, K = c.NumActivatedExperts, L = c.Levels;
         int np = (len + P - 1) / P;
         int pad = np * P - len;
         p.NumPatches = np;
-        p.PatchValues = new float[np * P];
-        p.PatchObserved = new float[np * P];
+        p.PatchValues = Reuse(p.PatchValues, np * P);
+        p.PatchObserved = Reuse(p.PatchObserved, np * P);
         p.PatchValues.AsSpan(0, pad).Fill(float.NaN);
         for (int i = 0; i < len; i++)
         {
@@ -363,12 +375,12 @@ public sealed class KairosModel
             p.PatchObserved[pad + i] = float.IsNaN(z) ? 0f : 1f;
         }
 
-        p.Probs = new float[np * E];
-        p.TopIndices = new int[np * K];
-        p.TopWeights = new float[np * K];
-        p.Counts = new float[E];
-        var levelWeight = new float[np * L];
-        var finest = new int[np];
+        p.Probs = Reuse(p.Probs, np * E);
+        p.TopIndices = Reuse(p.TopIndices, np * K);
+        p.TopWeights = Reuse(p.TopWeights, np * K);
+        p.Counts = Reuse(p.Counts, E);
+        var levelWeight = p.LevelWeight = Reuse(p.LevelWeight, np * L);
+        var finest = p.Finest = Reuse(p.Finest, np);
         int n = 0;
         for (int j = 0; j < np; j++)
         {
@@ -393,10 +405,10 @@ public sealed class KairosModel
         }
 
         p.NumTokens = n;
-        p.TokenPatch = new int[n];
-        p.TokenOffset = new int[n];
-        p.TokenSizes = new int[n];
-        p.Mask = new float[n];
+        p.TokenPatch = Reuse(p.TokenPatch, n);
+        p.TokenOffset = Reuse(p.TokenOffset, n);
+        p.TokenSizes = Reuse(p.TokenSizes, n);
+        p.Mask = Reuse(p.Mask, n);
         int t = 0;
         for (int j = 0; j < np; j++)
         {
@@ -411,10 +423,18 @@ public sealed class KairosModel
                 p.Mask[t] = any ? 1f : 0f;
             }
         }
-        p.Embeddings = new float[n * c.DModel];
-        if (wantXFinal) p.XFinal = new float[L * n * 2 * P];
+        p.Embeddings = Reuse(p.Embeddings, n * c.DModel);
+        p.XFinal = wantXFinal ? new float[L * n * 2 * P] : null;
         _embedding.Embed(p.PatchValues, p.PatchObserved, p.TokenPatch, p.TokenOffset, levelWeight, p.Embeddings, null, 0, p.XFinal, n);
         return p;
+    }
+
+    // An exact-length zeroed array: the old one cleared when its length fits, a new one otherwise.
+    private static T[] Reuse<T>(T[] current, int length) where T : struct
+    {
+        if (current.Length != length) return new T[length];
+        Array.Clear(current);
+        return current;
     }
 
     /// <summary>
@@ -427,15 +447,21 @@ public sealed class KairosModel
         var c = Config;
         int B = rows.Length, d = c.DModel, half = c.DKv / 2, S = c.NumDecoderSegments;
         bool tracing = trace is { Frozen: false };
-        var biasBefore = (float[])bias.Clone();
-        var prep = new Prepared[B];
-        for (int b = 0; b < B; b++) prep[b] = Prepare(rows[b], bias, tracing);
-        int nMax = prep.Max(p => p.NumTokens);
+        // A traced forward gets fresh exact-size arrays (the trace keeps references); otherwise this thread's buffers.
+        var ws = trace is null ? KairosWorkspace.Current : new KairosWorkspace(exact: true);
+        var biasBefore = tracing ? (float[])bias.Clone() : bias;
+        var prep = B == 1 ? ws.PreparedBatch1 : new Prepared[B];
+        int nMax = 0;
+        for (int b = 0; b < B; b++)
+        {
+            prep[b] = Prepare(rows[b], bias, tracing, ws.Prepared(b));
+            nMax = Math.Max(nMax, prep[b].NumTokens);
+        }
         int lenc = nMax + (c.UseRegToken ? 1 : 0);
 
         // Encoder input: tokens, padding rows (= output bias, mask 0), then [REG] at N_max.
-        var x = new float[B * lenc * d];
-        var encMask = new float[B * lenc];
+        var x = ws.Floats(KairosWorkspace.Slot.X, B * lenc * d);
+        var encMask = ws.Floats(KairosWorkspace.Slot.EncMask, B * lenc);
         for (int b = 0; b < B; b++)
         {
             var p = prep[b];
@@ -452,19 +478,19 @@ public sealed class KairosModel
 
         // Per-module, per-series RoPE tables covering both the encoder length and the S decoder positions.
         int positions = Math.Max(lenc, S);
-        var ropeCos = new Dictionary<T5Attention, float[][]>();
-        var ropeSin = new Dictionary<T5Attention, float[][]>();
-        foreach (var m in _ropeModules)
+        var (ropeCos, ropeSin) = ws.RopeTables(_ropeModules.Length, B, positions * half);
+        for (int mi = 0; mi < _ropeModules.Length; mi++)
         {
-            var cs = new float[B][]; var sn = new float[B][];
-            var gAll = new float[B * half]; var bAll = new float[B * half]; var wAll = new float[B * half];
+            var m = _ropeModules[mi];
+            var cs = ropeCos[mi]; var sn = ropeSin[mi];
+            var gAll = ws.Floats(KairosWorkspace.Slot.Gamma, B * half);
+            var bAll = ws.Floats(KairosWorkspace.Slot.Beta, B * half);
+            var wAll = ws.Floats(KairosWorkspace.Slot.Omega, B * half);
             for (int b = 0; b < B; b++)
             {
                 m.Rope!.Frequencies(prep[b].Features, gAll.AsSpan(b * half, half), bAll.AsSpan(b * half, half), wAll.AsSpan(b * half, half));
-                cs[b] = new float[positions * half]; sn[b] = new float[positions * half];
                 AdaptiveRope.Tables(wAll.AsSpan(b * half, half), positions, cs[b], sn[b]);
             }
-            ropeCos[m] = cs; ropeSin[m] = sn;
             if (tracing)
             {
                 trace!.Add(m.Name + ".rotary_emb.gamma", gAll, B, half);
@@ -481,9 +507,10 @@ public sealed class KairosModel
         }
 
         int maxLen = Math.Max(lenc, S);
-        var scratch = new AttentionScratch(B, maxLen, c.NumHeads, c.DKv);
-        var normed = new float[B * maxLen * d];
-        var ffHidden = new float[B * maxLen * c.DFf];
+        var scratch = ws.Attention(B, maxLen, c.NumHeads, c.DKv);
+        var normed = ws.Floats(KairosWorkspace.Slot.Normed, B * maxLen * d);
+        var ffHidden = ws.Floats(KairosWorkspace.Slot.FfHidden, B * maxLen * c.DFf);
+        float[][] RopeOf(float[][][] tables, T5Attention m) => tables[Array.IndexOf(_ropeModules, m)];
         KairosTrace? qkTrace(T5Block blk, T5Attention m, T5Block first) => tracing && blk == first ? trace : null;
 
         // Encoder (pre-norm T5).
@@ -492,43 +519,43 @@ public sealed class KairosModel
         {
             RmsNorm.Apply(x, blk.SelfNorm, c.LayerNormEpsilon, normed, re, d);
             blk.SelfAttention.Forward(normed, lenc, normed, lenc, B, encMask, causal: false, flipKeys: false,
-                ropeCos[blk.SelfAttention], ropeSin[blk.SelfAttention], x, scratch, qkTrace(blk, blk.SelfAttention, _encoder[0]));
+                RopeOf(ropeCos, blk.SelfAttention), RopeOf(ropeSin, blk.SelfAttention), x, scratch, qkTrace(blk, blk.SelfAttention, _encoder[0]));
             RmsNorm.Apply(x, blk.FeedForwardNorm, c.LayerNormEpsilon, normed, re, d);
             blk.FeedForward.Forward(normed, x, re, ffHidden);
         }
-        var enc = new float[re * d];
+        var enc = ws.Floats(KairosWorkspace.Slot.Enc, re * d);
         RmsNorm.Apply(x, _encoderFinalNorm, c.LayerNormEpsilon, enc, re, d);
         if (tracing) trace!.Add("enc.last_hidden", enc, B, lenc, d);
 
         // Decoder: S identical forecast tokens, causal self-attention, cross-attention to the encoder.
         int rd = B * S;
-        var y = new float[rd * d];
+        var y = ws.Floats(KairosWorkspace.Slot.Y, rd * d);
         for (int i = 0; i < rd; i++) _shared.AsSpan(c.DecoderStartTokenId * d, d).CopyTo(y.AsSpan(i * d, d));
-        var decMask = new float[rd];
-        decMask.AsSpan().Fill(1f);
+        var decMask = ws.Floats(KairosWorkspace.Slot.DecMask, rd);
+        decMask.AsSpan(0, rd).Fill(1f);
         foreach (var blk in _decoder)
         {
             RmsNorm.Apply(y, blk.SelfNorm, c.LayerNormEpsilon, normed, rd, d);
             blk.SelfAttention.Forward(normed, S, normed, S, B, decMask, causal: true, flipKeys: false,
-                ropeCos[blk.SelfAttention], ropeSin[blk.SelfAttention], y, scratch, qkTrace(blk, blk.SelfAttention, _decoder[0]));
+                RopeOf(ropeCos, blk.SelfAttention), RopeOf(ropeSin, blk.SelfAttention), y, scratch, qkTrace(blk, blk.SelfAttention, _decoder[0]));
             var cross = blk.CrossAttention!;
             RmsNorm.Apply(y, blk.CrossNorm!, c.LayerNormEpsilon, normed, rd, d);
             bool rot = cross.Rope is not null;
             cross.Forward(normed, S, enc, lenc, B, encMask, causal: false, flipKeys: rot && c.CrossAttentionPeFlip,
-                rot ? ropeCos[cross] : null, rot ? ropeSin[cross] : null, y, scratch, qkTrace(blk, cross, _decoder[0]));
+                rot ? RopeOf(ropeCos, cross) : null, rot ? RopeOf(ropeSin, cross) : null, y, scratch, qkTrace(blk, cross, _decoder[0]));
             RmsNorm.Apply(y, blk.FeedForwardNorm, c.LayerNormEpsilon, normed, rd, d);
             blk.FeedForward.Forward(normed, y, rd, ffHidden);
         }
-        var dec = new float[rd * d];
+        var dec = ws.Floats(KairosWorkspace.Slot.Dec, rd * d);
         RmsNorm.Apply(y, _decoderFinalNorm, c.LayerNormEpsilon, dec, rd, d);
         if (tracing) trace!.Add("dec.last_hidden", dec, B, S, d);
 
         // Quantile head, [B, S, Q·PL] → [B, Q, S·PL], de-normalised.
         int qpl = _head.OutFeatures, Q = c.NumQuantiles, PL = c.PredictionLength;
-        var raw = new float[rd * qpl];
+        var raw = ws.Floats(KairosWorkspace.Slot.Raw, rd * qpl);
         _head.Forward(dec, raw, rd);
         if (tracing) trace!.Add("head.raw", raw, B, S, qpl);
-        var outp = new float[B * Q * S * PL];
+        var outp = ws.Floats(KairosWorkspace.Slot.Out, B * Q * S * PL);
         for (int b = 0; b < B; b++)
         {
             float loc = prep[b].Loc, scale = prep[b].Scale;
@@ -541,7 +568,8 @@ public sealed class KairosModel
 
         if (drift)
         {
-            var counts = new float[c.NumExperts];
+            Span<float> counts = stackalloc float[c.NumExperts];
+            counts.Clear();
             foreach (var p in prep)
                 for (int e = 0; e < counts.Length; e++) counts[e] += p.Counts[e];
             GranularityRouter.UpdateBias(bias, counts, c);

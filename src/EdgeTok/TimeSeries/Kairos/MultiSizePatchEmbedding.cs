@@ -67,22 +67,48 @@ internal sealed class MultiSizePatchEmbedding
         ReadOnlySpan<float> levelWeight, Span<float> output, KairosTrace? trace, int traceRowOffset, float[]? traceXFinal, int traceRows)
     {
         int n = tokenPatch.Length;
-        var h = new float[n * _dFf];
+        // Temporaries come from the shared pool (h accumulates, so it is cleared; the others are fully written).
+        var fpool = System.Buffers.ArrayPool<float>.Shared;
+        var ha = fpool.Rent(n * _dFf);
+        var rowsA = System.Buffers.ArrayPool<int>.Shared.Rent(n);
+        var phiA = fpool.Rent(n * 2 * _patch);
+        var hgA = fpool.Rent(n * _dFf);
+        var rgA = fpool.Rent(n * _dModel);
+        try
+        {
+            EmbedCore(values, observed, tokenPatch, tokenOffset, levelWeight, output, traceRowOffset, traceXFinal, traceRows,
+                ha.AsSpan(0, n * _dFf), rowsA.AsSpan(0, n), phiA, hgA, rgA);
+        }
+        finally
+        {
+            fpool.Return(ha);
+            System.Buffers.ArrayPool<int>.Shared.Return(rowsA);
+            fpool.Return(phiA);
+            fpool.Return(hgA);
+            fpool.Return(rgA);
+        }
+    }
+
+    private void EmbedCore(ReadOnlySpan<float> values, ReadOnlySpan<float> observed, ReadOnlySpan<int> tokenPatch, ReadOnlySpan<int> tokenOffset,
+        ReadOnlySpan<float> levelWeight, Span<float> output, int traceRowOffset, float[]? traceXFinal, int traceRows,
+        Span<float> h, Span<int> rows, float[] phiA, float[] hgA, float[] rgA)
+    {
+        int n = tokenPatch.Length;
+        h.Clear();
         var r = output[..(n * _dModel)];
         r.Clear();
-        var rows = new int[n];
         for (int g = 0; g < _levels; g++)
         {
             int gs = _patch >> g;
             int m = 0;
             for (int t = 0; t < n; t++) if (levelWeight[tokenPatch[t] * _levels + g] != 0f) rows[m++] = t;
             if (m == 0) continue;
-            var phi = new float[m * 2 * gs];
+            var phi = phiA.AsSpan(0, m * 2 * gs);
             for (int i = 0; i < m; i++)
             {
                 int t = rows[i];
                 int start = tokenPatch[t] * _patch + tokenOffset[t] / gs * gs;
-                var dst = phi.AsSpan(i * 2 * gs, 2 * gs);
+                var dst = phi.Slice(i * 2 * gs, 2 * gs);
                 for (int j = 0; j < gs; j++)
                 {
                     float v = values[start + j];
@@ -96,19 +122,19 @@ internal sealed class MultiSizePatchEmbedding
                     dst[gs..].CopyTo(full[_patch..]);
                 }
             }
-            var hg = new float[m * _dFf];
-            var rg = new float[m * _dModel];
+            var hg = hgA.AsSpan(0, m * _dFf);
+            var rg = rgA.AsSpan(0, m * _dModel);
             Gemm.MultiplyTransposed(phi, _hW[g], hg, m, _dFf, 2 * gs);
             Gemm.MultiplyTransposed(phi, _rW[g], rg, m, _dModel, 2 * gs);
             for (int i = 0; i < m; i++)
             {
                 int t = rows[i];
                 float a = levelWeight[tokenPatch[t] * _levels + g];
-                var hs = hg.AsSpan(i * _dFf, _dFf);
+                var hs = hg.Slice(i * _dFf, _dFf);
                 TensorPrimitives.Add(hs, _hB[g], hs);
-                var ht = h.AsSpan(t * _dFf, _dFf);
+                var ht = h.Slice(t * _dFf, _dFf);
                 TensorPrimitives.MultiplyAdd(hs, a, ht, ht);
-                var rs = rg.AsSpan(i * _dModel, _dModel);
+                var rs = rg.Slice(i * _dModel, _dModel);
                 TensorPrimitives.Add(rs, _rB[g], rs);
                 var rt = r.Slice(t * _dModel, _dModel);
                 TensorPrimitives.MultiplyAdd(rs, a, rt, rt);

@@ -20,12 +20,24 @@ internal sealed class QuantileHead
 
     public void Forward(ReadOnlySpan<float> x, Span<float> raw, int rows)
     {
-        var h = new float[rows * _hidden.Out];
-        _hidden.Forward(x, h, rows);
-        for (int i = 0; i < h.Length; i++) if (!(h[i] > 0f)) h[i] = 0f;
-        var res = new float[rows * _residual.Out];
-        _residual.Forward(x, res, rows);
-        _output.Forward(h, raw, rows);
-        System.Numerics.Tensors.TensorPrimitives.Add(raw[..res.Length], res, raw[..res.Length]);
+        // Pooled temporaries (fully overwritten by the non-accumulating layers), so a forward allocates nothing here.
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        var ha = pool.Rent(rows * _hidden.Out);
+        var ra = pool.Rent(rows * _residual.Out);
+        try
+        {
+            var h = ha.AsSpan(0, rows * _hidden.Out);
+            _hidden.Forward(x, h, rows);
+            for (int i = 0; i < h.Length; i++) if (!(h[i] > 0f)) h[i] = 0f;
+            var res = ra.AsSpan(0, rows * _residual.Out);
+            _residual.Forward(x, res, rows);
+            _output.Forward(h, raw, rows);
+            System.Numerics.Tensors.TensorPrimitives.Add(raw[..res.Length], res, raw[..res.Length]);
+        }
+        finally
+        {
+            pool.Return(ha);
+            pool.Return(ra);
+        }
     }
 }

@@ -21,6 +21,9 @@ internal sealed class SpectralFeatures
         Bins = weight.Length;
     }
 
+    private sealed record Twiddles(double[] Cos, double[] Sin);
+    private Twiddles? _twiddles;
+
     /// <summary>Writes the raw amplitudes f [Bins] and the normalised features s [Bins].</summary>
     public void Compute(ReadOnlySpan<float> z, Span<float> amplitude, Span<float> features)
     {
@@ -28,17 +31,28 @@ internal sealed class SpectralFeatures
         amplitude.Clear();
         if (n > 0)
         {
-            var u = new double[n];
+            var pool = System.Buffers.ArrayPool<double>.Shared;
+            var ua = pool.Rent(n);
+            var u = ua.AsSpan(0, n);
             for (int i = 0; i < n; i++) u[i] = float.IsNaN(z[i]) ? 0.0 : z[i];
-            // Twiddles cos/sin(2π m/n) for m < n; bin k at sample t uses index (k·t) mod n.
-            var cs = new double[n];
-            var sn = new double[n];
-            for (int m = 0; m < n; m++)
+            // Twiddles cos/sin(2π m/n) for m < n; bin k at sample t uses index (k·t) mod n. They depend only
+            // on n (the context length, nearly always the same), so the last table is kept: an immutable
+            // snapshot swapped in whole, safe to read from any thread.
+            var tw = _twiddles;
+            if (tw is null || tw.Cos.Length != n)
             {
-                double a = 2.0 * Math.PI * m / n;
-                cs[m] = Math.Cos(a);
-                sn[m] = Math.Sin(a);
+                var c = new double[n];
+                var sn0 = new double[n];
+                for (int m = 0; m < n; m++)
+                {
+                    double a = 2.0 * Math.PI * m / n;
+                    c[m] = Math.Cos(a);
+                    sn0[m] = Math.Sin(a);
+                }
+                _twiddles = tw = new Twiddles(c, sn0);
             }
+            var cs = tw.Cos;
+            var sn = tw.Sin;
             int bins = Math.Min(Bins, n / 2 + 1);
             for (int k = 0; k < bins; k++)
             {
@@ -53,6 +67,7 @@ internal sealed class SpectralFeatures
                 }
                 amplitude[k] = (float)Math.Sqrt(re * re + im * im);
             }
+            pool.Return(ua);
         }
         double mean = 0;
         for (int i = 0; i < Bins; i++) mean += amplitude[i];
