@@ -13,7 +13,7 @@ namespace EdgeTok.Audio.Streaming;
 public sealed class WindowedEncoderStream : AudioEncoderStream
 {
     /// <summary>Default left-context window in frames (chosen from the agreement measured on real speech; see docs/audio-codecs.md).</summary>
-    public const int DefaultContextFrames = 16;
+    public const int DefaultContextFrames = 32;
 
     private readonly AudioCodec _codec;
     private readonly AudioEncodeOptions _options;
