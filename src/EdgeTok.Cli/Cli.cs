@@ -14,6 +14,7 @@ internal static class Cli
         new Commands.AudioInfoCommand(),
         new Commands.AudioEncodeCommand(),
         new Commands.AudioDecodeCommand(),
+        new Commands.AudioStreamEncodeCommand(),
         new Commands.BenchPeakCommand(),
         new Commands.TsBinsCommand(),
         new Commands.TsTokenizeCommand(),
