@@ -15,6 +15,7 @@ internal static class Cli
         new Commands.AudioEncodeCommand(),
         new Commands.AudioDecodeCommand(),
         new Commands.AudioRoundtripCommand(),
+        new Commands.AudioStreamEncodeCommand(),
         new Commands.BenchPeakCommand(),
         new Commands.BenchKairosCommand(),
         new Commands.BenchGemmCommand(),

@@ -330,6 +330,91 @@ int32_t edgetok_audio_codec_encode(const edgetok_audio_codec *codec, const float
 int32_t edgetok_audio_codec_decode(const edgetok_audio_codec *codec, const int32_t *codes, size_t frames,
                                    int32_t codebooks, float *pcm, size_t capacity, size_t *required);
 
+/* ---- Streaming audio: encoder and decoder streams over an audio codec ----------------------------
+ * An encoder stream takes PCM of any length at its input rate (resampled inside, bit-identical to
+ * offline resampling; mono input when the rate differs) and yields whole code frames [n, K] as they
+ * complete; flush pads the tail as offline encoding does. Stateful codecs (Lyra v2, mu-law) stream
+ * exactly: the codes equal edgetok_audio_codec_encode of the same samples however the input is
+ * chunked. Offline-only ONNX codecs (EnCodec-style) re-encode a left-context window of W frames with
+ * each new frame and emit only the new frames (approximate; see docs/audio-codecs.md).
+ * Load Lyra with edgetok_audio_codec_load("lyra-v2", NULL, ...) (searched in EDGETOK_MODEL_PATH,
+ * then models/) or its folder. A codec serves any number of streams; a stream is single-threaded
+ * state (one thread at a time). Free streams before their codec. After flush, push gives
+ * EDGETOK_STATUS_INVALID_STATE until reset; frames already produced stay pullable.
+ * Pulls are count-in/count-out: pass a capacity, the call writes what is ready (up to it) and sets
+ * the count written; 0 written is success. */
+
+typedef struct edgetok_encoder_stream edgetok_encoder_stream;
+typedef struct edgetok_decoder_stream edgetok_decoder_stream;
+
+typedef struct edgetok_stream_options {
+    uint32_t struct_size;      /* = sizeof(edgetok_stream_options); set by _options_init */
+    int32_t n_codebooks;       /* K; 0 = all (or from bandwidth_kbps) */
+    double bandwidth_kbps;     /* 0 = not given; not with n_codebooks */
+    int32_t context_frames;    /* ONNX codecs: left-context window W in frames; 0 = default (32) */
+    int32_t reserved;          /* 0 */
+} edgetok_stream_options;
+
+/* Fills defaults and struct_size. */
+void edgetok_stream_options_init(edgetok_stream_options *options);
+
+/* Creates an encoder stream for PCM at input_rate Hz (interleaved at the codec's channel count).
+ * options may be NULL (all codebooks, default window). Bad rates or codebook choices give
+ * INVALID_ARGUMENT; *stream is NULL on failure. */
+int32_t edgetok_encoder_stream_create(const edgetok_audio_codec *codec, int32_t input_rate,
+                                      const edgetok_stream_options *options, edgetok_encoder_stream **stream);
+
+/* K (codes per frame) and the latency in samples at the codec's rate (frame + look-ahead, including
+ * the resampler's); either pointer may be NULL. */
+int32_t edgetok_encoder_stream_layout(const edgetok_encoder_stream *stream, int32_t *codebooks, int32_t *latency_samples);
+
+/* Appends count interleaved samples (float32 in [-1, 1]) and encodes every frame they complete.
+ * NaN/Inf or a partial channel group give INVALID_ARGUMENT; after flush INVALID_STATE. */
+int32_t edgetok_encoder_stream_push(edgetok_encoder_stream *stream, const float *pcm, size_t count);
+
+/* Whole frames ready to pull. */
+int32_t edgetok_encoder_stream_frames_available(const edgetok_encoder_stream *stream, size_t *frames);
+
+/* Writes up to max_frames whole frames (max_frames * K int32 codes, frame-major) and sets *frames to
+ * the number written. */
+int32_t edgetok_encoder_stream_pull(edgetok_encoder_stream *stream, int32_t *codes, size_t max_frames, size_t *frames);
+
+/* Ends the input: the tail is padded and encoded. Idempotent. */
+int32_t edgetok_encoder_stream_flush(edgetok_encoder_stream *stream);
+
+/* Starts a new stream on the same handle: state, resampler history and queued frames cleared. */
+int32_t edgetok_encoder_stream_reset(edgetok_encoder_stream *stream);
+
+/* Destroys a stream. NULL is a no-op. */
+int32_t edgetok_encoder_stream_free(edgetok_encoder_stream *stream);
+
+/* Creates a decoder stream; options->n_codebooks (or bandwidth_kbps) is the K of the frames it takes
+ * (0 = all), options->context_frames the window of ONNX codecs. options may be NULL. */
+int32_t edgetok_decoder_stream_create(const edgetok_audio_codec *codec, const edgetok_stream_options *options,
+                                      edgetok_decoder_stream **stream);
+
+/* K the stream takes and its latency in samples at the codec's rate; either pointer may be NULL. */
+int32_t edgetok_decoder_stream_layout(const edgetok_decoder_stream *stream, int32_t *codebooks, int32_t *latency_samples);
+
+/* Decodes codes [frames, codebooks]; codebooks must equal the stream's K (else INVALID_ARGUMENT, as
+ * is a code outside [0, codebook_size)); after flush INVALID_STATE. */
+int32_t edgetok_decoder_stream_push(edgetok_decoder_stream *stream, const int32_t *codes, size_t frames, int32_t codebooks);
+
+/* Interleaved samples ready to pull. */
+int32_t edgetok_decoder_stream_samples_available(const edgetok_decoder_stream *stream, size_t *samples);
+
+/* Writes up to capacity decoded samples and sets *count to the number written. */
+int32_t edgetok_decoder_stream_pull(edgetok_decoder_stream *stream, float *pcm, size_t capacity, size_t *count);
+
+/* Ends the input. Idempotent. */
+int32_t edgetok_decoder_stream_flush(edgetok_decoder_stream *stream);
+
+/* Starts a new stream on the same handle. */
+int32_t edgetok_decoder_stream_reset(edgetok_decoder_stream *stream);
+
+/* Destroys a stream. NULL is a no-op. */
+int32_t edgetok_decoder_stream_free(edgetok_decoder_stream *stream);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,11 +7,14 @@ from ._native import EdgeTokError
 from .audio import AudioCodec
 from .chronos import ChronosBins
 from .kairos import Kairos
+from .stream import DecoderStream, EncoderStream
 from .core import abi_version, build_info, library_path, read_wav, resample, version, wav_info, write_wav
 
 __all__ = [
     "AudioCodec",
     "ChronosBins",
+    "DecoderStream",
+    "EncoderStream",
     "EdgeTokError",
     "Kairos",
     "abi_version",

@@ -119,6 +119,16 @@ class AudioCodecInfo(ctypes.Structure):
     ]
 
 
+class StreamOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("n_codebooks", ctypes.c_int32),
+        ("bandwidth_kbps", ctypes.c_double),
+        ("context_frames", ctypes.c_int32),
+        ("reserved", ctypes.c_int32),
+    ]
+
+
 class KairosInfo(ctypes.Structure):
     _fields_ = [
         ("struct_size", ctypes.c_uint32),
@@ -186,6 +196,24 @@ def _declare(lib: ctypes.CDLL) -> None:
        ctypes.c_double, ctypes.c_int32, c_int32_p, ctypes.c_size_t, c_size_p, c_size_p, c_int32_p)
     fn("edgetok_audio_codec_decode", ctypes.c_int32, vp, c_int32_p, ctypes.c_size_t, ctypes.c_int32, c_float_p,
        ctypes.c_size_t, c_size_p)
+    sop = ctypes.POINTER(StreamOptions)
+    fn("edgetok_stream_options_init", None, sop)
+    fn("edgetok_encoder_stream_create", ctypes.c_int32, vp, ctypes.c_int32, sop, ctypes.POINTER(vp))
+    fn("edgetok_encoder_stream_layout", ctypes.c_int32, vp, c_int32_p, c_int32_p)
+    fn("edgetok_encoder_stream_push", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t)
+    fn("edgetok_encoder_stream_frames_available", ctypes.c_int32, vp, c_size_p)
+    fn("edgetok_encoder_stream_pull", ctypes.c_int32, vp, c_int32_p, ctypes.c_size_t, c_size_p)
+    fn("edgetok_encoder_stream_flush", ctypes.c_int32, vp)
+    fn("edgetok_encoder_stream_reset", ctypes.c_int32, vp)
+    fn("edgetok_encoder_stream_free", ctypes.c_int32, vp)
+    fn("edgetok_decoder_stream_create", ctypes.c_int32, vp, sop, ctypes.POINTER(vp))
+    fn("edgetok_decoder_stream_layout", ctypes.c_int32, vp, c_int32_p, c_int32_p)
+    fn("edgetok_decoder_stream_push", ctypes.c_int32, vp, c_int32_p, ctypes.c_size_t, ctypes.c_int32)
+    fn("edgetok_decoder_stream_samples_available", ctypes.c_int32, vp, c_size_p)
+    fn("edgetok_decoder_stream_pull", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, c_size_p)
+    fn("edgetok_decoder_stream_flush", ctypes.c_int32, vp)
+    fn("edgetok_decoder_stream_reset", ctypes.c_int32, vp)
+    fn("edgetok_decoder_stream_free", ctypes.c_int32, vp)
     u8p = ctypes.POINTER(ctypes.c_uint8)
     kopt = ctypes.POINTER(KairosForecastOptions)
     fn("edgetok_kairos_load", ctypes.c_int32, ctypes.c_char_p, ctypes.POINTER(vp))

@@ -11,7 +11,8 @@ from . import _native as n
 
 class AudioCodec:
     """An audio codec: a model folder with an ``edgetok.json`` manifest (ONNX encoder/decoder plus a
-    native residual quantizer), or ``"mulaw"`` for the weight-free 8-bit mu-law tokenizer at 16 kHz.
+    native residual quantizer), ``"mulaw"`` for the weight-free 8-bit mu-law tokenizer at 16 kHz, or a Lyra v2 folder / the name
+    ``"lyra-v2"`` (searched in ``$EDGETOK_MODEL_PATH``, then ``models/``).
 
     ``encode(audio, sample_rate, bandwidth=None, n_codebooks=None)`` takes float32 samples (1-D mono,
     or 2-D ``[samples, channels]``) at any rate; the library resamples and mixes them to the codec's
@@ -110,6 +111,20 @@ class AudioCodec:
         out = n.two_call_float(lambda buf, cap, need: n.lib().edgetok_audio_codec_decode(
             h, n.ipt(c), c.shape[0], c.shape[1], buf, cap, need))
         return out if self.channels == 1 else out.reshape(-1, self.channels)
+
+
+    def encoder_stream(self, sample_rate: int, bandwidth: float | None = None, n_codebooks: int | None = None,
+                       context_frames: int | None = None):
+        """A streaming encoder (:class:`edgetok.EncoderStream`) for audio at ``sample_rate`` (resampled
+        inside). ``context_frames`` is the left-context window of offline-only ONNX codecs."""
+        from .stream import EncoderStream
+        return EncoderStream(self, sample_rate, n_codebooks, bandwidth, context_frames)
+
+    def decoder_stream(self, n_codebooks: int | None = None, bandwidth: float | None = None,
+                       context_frames: int | None = None):
+        """A streaming decoder (:class:`edgetok.DecoderStream`) for frames of ``n_codebooks`` codes (default all)."""
+        from .stream import DecoderStream
+        return DecoderStream(self, n_codebooks, bandwidth, context_frames)
 
 
 def _bw(bandwidth) -> float:

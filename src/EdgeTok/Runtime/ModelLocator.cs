@@ -47,17 +47,27 @@ public static class ModelLocator
     public static string Resolve(string nameOrPath, string? searchPath = null, string? baseDirectory = null)
     {
         if (string.IsNullOrWhiteSpace(nameOrPath)) throw EdgeTokException.Argument("model name is empty");
-        if (Directory.Exists(nameOrPath)) return Path.GetFullPath(nameOrPath);
-        bool isName = nameOrPath.IndexOfAny(['/', '\\']) < 0 && nameOrPath is not "." and not "..";
-        var folders = SearchFolders(searchPath, baseDirectory);
-        if (isName)
-            foreach (var f in folders)
-            {
-                var candidate = Path.Combine(f, nameOrPath);
-                if (Directory.Exists(candidate)) return candidate;
-            }
-        throw EdgeTokException.NotFound(isName
-            ? $"model '{nameOrPath}' not found in {string.Join(", ", folders)} (set {EnvironmentVariable} to the folder holding it, or pass a folder path)"
+        if (Find(nameOrPath, searchPath, baseDirectory) is { } found) return found;
+        throw EdgeTokException.NotFound(IsName(nameOrPath)
+            ? $"model '{nameOrPath}' not found in {string.Join(", ", SearchFolders(searchPath, baseDirectory))} (set {EnvironmentVariable} to the folder holding it, or pass a folder path)"
             : $"model folder '{nameOrPath}' does not exist");
     }
+
+    /// <summary>Like <see cref="Resolve"/>, but null when nothing matches (and for an empty name).</summary>
+    public static string? Find(string nameOrPath, string? searchPath = null, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
+        if (string.IsNullOrWhiteSpace(nameOrPath)) return null;
+        if (Directory.Exists(nameOrPath)) return Path.GetFullPath(nameOrPath);
+        // Only bare names are searched: a path the caller spelled out must exist as given.
+        if (!IsName(nameOrPath)) return null;
+        foreach (var f in SearchFolders(searchPath, baseDirectory))
+        {
+            var candidate = Path.Combine(f, nameOrPath);
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static bool IsName(string s) => s.IndexOfAny(['/', '\\']) < 0 && s is not "." and not "..";
 }

@@ -1,5 +1,6 @@
 using EdgeTok.Audio.Quantization;
 using EdgeTok.IO.Audio;
+using EdgeTok.Audio.Streaming;
 
 namespace EdgeTok.Audio.Codecs;
 
@@ -35,6 +36,9 @@ public abstract class AudioCodec : IDisposable
         ArgumentNullException.ThrowIfNull(folder);
         if (manifestPath is null && string.Equals(folder, MuLawModelName, StringComparison.OrdinalIgnoreCase) && !Directory.Exists(folder))
             return new MuLawCodec();
+        // A bare model name (e.g. lyra-v2) resolves through EDGETOK_MODEL_PATH, then models/.
+        if (manifestPath is null && !Directory.Exists(folder) && Runtime.ModelLocator.Find(folder) is { } found) folder = found;
+        if (manifestPath is null && Lyra.LyraAudioCodec.IsLyraFolder(folder)) return Lyra.LyraAudioCodec.Load(folder);
         return NeuralAudioCodec.Load(folder, manifestPath, options);
     }
 
@@ -128,6 +132,33 @@ public abstract class AudioCodec : IDisposable
         }
         return Math.Max(MinCodebooks, ResidualVectorQuantizer.LevelsForBandwidth(options.BandwidthKbps!.Value, info.FrameRate, info.CodebookSize, info.Codebooks));
     }
+
+    /// <summary>
+    /// A streaming encoder taking PCM at <paramref name="inputSampleRate"/> (resampled inside; mono
+    /// input when it differs from the codec's rate). Stateful codecs (Lyra, mu-law) stream exactly;
+    /// offline-only ONNX codecs use a left-context window (<see cref="WindowedEncoderStream"/>).
+    /// </summary>
+    /// <exception cref="EdgeTokException">A rate out of range, a rate change for a multi-channel codec, or a bad codebook choice (<see cref="StatusCode.InvalidArgument"/>).</exception>
+    public virtual AudioEncoderStream CreateEncoderStream(int inputSampleRate, AudioStreamOptions? options = null) =>
+        new WindowedEncoderStream(this, inputSampleRate, CodebooksFor(ToEncodeOptions(options)), options?.ContextFrames ?? WindowedEncoderStream.DefaultContextFrames);
+
+    /// <summary>A streaming decoder for frames of <paramref name="codebooks"/> codes (null = all); <paramref name="contextFrames"/> is the left-context window of offline-only codecs.</summary>
+    /// <exception cref="EdgeTokException">A codebook count the codec cannot decode (<see cref="StatusCode.InvalidArgument"/>).</exception>
+    public virtual AudioDecoderStream CreateDecoderStream(int? codebooks = null, int? contextFrames = null) =>
+        new WindowedDecoderStream(this, CheckStreamCodebooks(codebooks), contextFrames ?? WindowedEncoderStream.DefaultContextFrames);
+
+    /// <summary>The codebook count of a decoder stream, validated.</summary>
+    private protected int CheckStreamCodebooks(int? codebooks)
+    {
+        int k = codebooks ?? Info.Codebooks;
+        if (k < MinCodebooks || k > Info.Codebooks)
+            throw EdgeTokException.Argument($"codebook count {k} is outside {MinCodebooks}..{Info.Codebooks} for the {Info.Name} codec");
+        return k;
+    }
+
+    /// <summary>The encode options a stream's options select.</summary>
+    private protected static AudioEncodeOptions? ToEncodeOptions(AudioStreamOptions? o) =>
+        o is null || (o.Codebooks is null && o.BandwidthKbps is null) ? null : new AudioEncodeOptions { Codebooks = o.Codebooks, BandwidthKbps = o.BandwidthKbps };
 
     /// <summary>Smallest codebook count the codec accepts.</summary>
     private protected virtual int MinCodebooks => 1;

@@ -72,6 +72,23 @@ public sealed class MuLawCodec : AudioCodec
 
     private protected override int MinCodebooks => Info.Codebooks;
 
+    /// <summary>An exact sample-by-sample streaming encoder (one frame per sample, K = channels).</summary>
+    /// <exception cref="EdgeTokException">A rate out of range, a rate change for a multi-channel codec, or a codebook count other than the channel count.</exception>
+    public override Streaming.AudioEncoderStream CreateEncoderStream(int inputSampleRate, Streaming.AudioStreamOptions? options = null)
+    {
+        int k = CodebooksFor(ToEncodeOptions(options));
+        if (k != Info.Codebooks) throw EdgeTokException.Argument($"mu-law uses exactly {Info.Codebooks} codebook(s) (one per channel), not {k}");
+        return new Streaming.MuLawEncoderStream(this, inputSampleRate);
+    }
+
+    /// <summary>An exact code-by-code streaming decoder; <paramref name="contextFrames"/> is ignored.</summary>
+    /// <exception cref="EdgeTokException">A codebook count other than the channel count.</exception>
+    public override Streaming.AudioDecoderStream CreateDecoderStream(int? codebooks = null, int? contextFrames = null)
+    {
+        CheckStreamCodebooks(codebooks);
+        return new Streaming.MuLawDecoderStream(this);
+    }
+
     private static float[] BuildTable()
     {
         var t = new float[Mu + 1];

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace EdgeTok.IO.Audio;
 
 /// <summary>
@@ -57,29 +55,63 @@ public sealed class SincResampler
         if (output.Length < outLen) throw EdgeTokException.Argument($"output holds {output.Length} samples, {outLen} needed");
         int half = _taps / 2;
         Span<float> kernel = _table is null ? new float[_taps] : default;
+        Span<float> window = _taps <= 1024 ? stackalloc float[_taps] : new float[_taps];
         for (long n = 0; n < outLen; n++)
         {
             long num = n * _down;
             long baseIdx = num / _up;
             long phase = num % _up;
-            ReadOnlySpan<float> k;
-            if (_table is not null) k = _table.AsSpan((int)(phase * _taps), _taps);
-            else { FillPhase((double)phase / _up, kernel); k = kernel; }
+            var k = Kernel(phase, kernel);
             long start = baseIdx - half + 1;      // first input index the kernel touches
             long end = start + _taps;             // one past the last
             if (start >= 0 && end <= input.Length)
-                output[(int)n] = TensorPrimitives.Dot(k, input.Slice((int)start, _taps));
+                output[(int)n] = Dot(k, input.Slice((int)start, _taps));
             else
             {
-                float s = 0;
+                // Edges: the same dot over a zero-padded window, so the streaming resampler (which
+                // holds real zeros there) produces bit-identical samples.
                 for (int j = 0; j < _taps; j++)
                 {
                     long idx = start + j;
-                    if (idx >= 0 && idx < input.Length) s += k[j] * input[(int)idx];
+                    window[j] = idx >= 0 && idx < input.Length ? input[(int)idx] : 0f;
                 }
-                output[(int)n] = s;
+                output[(int)n] = Dot(k, window);
             }
         }
+    }
+
+    /// <summary>Interpolation factor L of the reduced ratio.</summary>
+    internal long Up => _up;
+
+    /// <summary>Decimation factor M of the reduced ratio.</summary>
+    internal long Down => _down;
+
+    /// <summary>Kernel length (even).</summary>
+    internal int Taps => _taps;
+
+    /// <summary>The kernel of <paramref name="phase"/> (0..L−1): the table row, or computed into <paramref name="scratch"/>.</summary>
+    internal ReadOnlySpan<float> Kernel(long phase, Span<float> scratch)
+    {
+        if (_table is not null) return _table.AsSpan((int)(phase * _taps), _taps);
+        FillPhase((double)phase / _up, scratch);
+        return scratch;
+    }
+
+    /// <summary>
+    /// Dot product whose rounding depends only on the values, never on memory alignment (unlike
+    /// TensorPrimitives.Dot, which peels to align its loads): offline and streaming resampling of the
+    /// same samples must agree to the bit however the stream was chunked.
+    /// </summary>
+    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int n = a.Length, i = 0;
+        var acc = System.Numerics.Vector<float>.Zero;
+        int w = System.Numerics.Vector<float>.Count;
+        for (; i <= n - w; i += w)
+            acc += new System.Numerics.Vector<float>(a.Slice(i, w)) * new System.Numerics.Vector<float>(b.Slice(i, w));
+        float s = System.Numerics.Vector.Sum(acc);
+        for (; i < n; i++) s += a[i] * b[i];
+        return s;
     }
 
     // Kernel taps for fractional position frac in [0,1): tap j multiplies input[base - half + 1 + j],
