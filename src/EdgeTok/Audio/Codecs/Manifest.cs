@@ -25,7 +25,7 @@ internal static class Manifest
     {
         if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.String) throw EdgeTokException.Format($"manifest: {where}.{name} must be a string");
-        return v.GetString();
+        return Text(v, $"{where}.{name}");
     }
 
     public static int RequiredInt(JsonElement o, string name, string where, int min = 1) =>
@@ -43,10 +43,29 @@ internal static class Manifest
     public static double? OptionalDouble(JsonElement o, string name, string where)
     {
         if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind != JsonValueKind.Number) throw EdgeTokException.Format($"manifest: {where}.{name} must be a number");
-        double d = v.GetDouble();
-        if (!double.IsFinite(d)) throw EdgeTokException.Format($"manifest: {where}.{name} must be finite");
+        return Number(v, $"{where}.{name}");
+    }
+
+    /// <summary>
+    /// A JSON number as a finite double. A number beyond double's range makes GetDouble throw
+    /// FormatException; that is a malformed manifest, not a crash.
+    /// </summary>
+    public static double Number(JsonElement v, string what)
+    {
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d))
+            throw EdgeTokException.Format($"manifest: {what} must be a number");
+        if (!double.IsFinite(d)) throw EdgeTokException.Format($"manifest: {what} must be finite");
         return d;
+    }
+
+    /// <summary>
+    /// A JSON string's text. A lone surrogate escape ("\ud800") passes the JSON parser and only fails
+    /// (InvalidOperationException) when read; report it as a malformed manifest.
+    /// </summary>
+    public static string Text(JsonElement v, string what)
+    {
+        try { return v.GetString() ?? ""; }
+        catch (InvalidOperationException) { throw EdgeTokException.Format($"manifest: {what} is not valid UTF-8/UTF-16 text"); }
     }
 
     public static bool OptionalBool(JsonElement o, string name, string where, bool fallback)

@@ -76,7 +76,7 @@ public sealed class NeuralAudioCodec : AudioCodec
         int latentDim = Manifest.RequiredInt(root, "latent_dim", M);
         var bandwidths = new List<double>();
         if (root.TryGetProperty("bandwidths_kbps", out var bw) && bw.ValueKind == JsonValueKind.Array)
-            foreach (var b in bw.EnumerateArray()) bandwidths.Add(b.GetDouble());
+            foreach (var b in bw.EnumerateArray()) bandwidths.Add(Manifest.Number(b, "manifest.bandwidths_kbps[]"));
 
         using var loader = new TensorLoader(folder);
         var quantizer = LatentQuantizer.Load(Manifest.RequiredObject(root, "quantizer", M), loader);

@@ -54,7 +54,10 @@ internal sealed class TensorLoader : IDisposable
             {
                 if (declared is null) throw EdgeTokException.Format($"manifest: {what}: raw float32 file {file} needs a \"shape\"");
                 long bytes = new FileInfo(path).Length;
-                long need = checked(Count(declared) * 4);
+                long need;
+                // A forged shape can overflow the byte count: that is a malformed manifest.
+                try { need = checked(Count(declared) * 4); }
+                catch (OverflowException) { throw EdgeTokException.Format($"manifest: {what}: shape [{string.Join(", ", declared)}] overflows"); }
                 if (bytes != need) throw EdgeTokException.Format($"manifest: {what}: {file} holds {bytes} bytes, shape [{string.Join(", ", declared)}] needs {need}");
                 data = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
                 shape = declared;
@@ -81,8 +84,9 @@ internal sealed class TensorLoader : IDisposable
                 OnnxTensor t;
                 if (reference.TryGetProperty("node", out var node))
                 {
-                    string nodeName = node.GetString() ?? "";
-                    int input = reference.TryGetProperty("input", out var inp) && inp.TryGetInt32(out int iv) ? iv : 1;
+                    if (node.ValueKind != JsonValueKind.String) throw EdgeTokException.Format($"manifest: {what}.node must be a string");
+                    string nodeName = Manifest.Text(node, what + ".node");
+                    int input = reference.TryGetProperty("input", out var inp) && inp.ValueKind == JsonValueKind.Number && inp.TryGetInt32(out int iv) ? iv : 1;
                     var n = m.Nodes.FirstOrDefault(x => x.Name == nodeName)
                         ?? throw EdgeTokException.NotFound($"manifest: {what}: {file} has no node named '{nodeName}'");
                     if (input < 0 || input >= n.Inputs.Count || n.Inputs[input].Length == 0)

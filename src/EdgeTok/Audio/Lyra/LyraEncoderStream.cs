@@ -44,6 +44,10 @@ public sealed class LyraEncoderStream
     public void Push(ReadOnlySpan<float> pcm)
     {
         if (_flushed) throw new EdgeTokException(StatusCode.InvalidState, "Lyra encoder stream: push after flush (call Reset to start a new stream)");
+        // A NaN or infinity would enter the convolution state and poison every later frame of the
+        // stream; reject the whole chunk before any sample is taken so the stream stays usable.
+        int bad = IndexOfNonFinite(pcm);
+        if (bad >= 0) throw EdgeTokException.Argument($"Lyra encoder stream: sample {bad} of the chunk is {pcm[bad]}; samples must be finite");
         while (pcm.Length > 0)
         {
             int take = Math.Min(pcm.Length, _pending.Length - _pendingCount);
@@ -52,6 +56,13 @@ public sealed class LyraEncoderStream
             pcm = pcm[take..];
             if (_pendingCount == _pending.Length) EncodeFrame();
         }
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> pcm)
+    {
+        for (int i = 0; i < pcm.Length; i++)
+            if (!float.IsFinite(pcm[i])) return i;
+        return -1;
     }
 
     /// <summary>Appends int16 samples (scaled by 1/32768).</summary>

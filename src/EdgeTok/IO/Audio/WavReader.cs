@@ -27,10 +27,20 @@ public static class WavReader
         return targetRate > 0 ? clip.Resample(targetRate) : clip;
     }
 
-    /// <summary>Reads WAV data from a seekable stream; <paramref name="name"/> names it in messages.</summary>
+    /// <summary>Reads WAV data from a stream (a non-seekable one is buffered first); <paramref name="name"/> names it in messages.</summary>
     public static AudioClip Read(Stream stream, string name = "wav")
     {
-        if (stream.CanSeek) CheckDataChunk(stream, name);
+        if (!stream.CanSeek)
+        {
+            // A pipe or socket cannot be checked against its declared data size before the sample
+            // buffer is allocated; buffer what actually arrives (bounded) and read that instead.
+            var copy = new MemoryStream();
+            try { stream.CopyTo(copy); }
+            catch (IOException e) { throw EdgeTokException.Limit($"{name}: stream exceeds the in-memory limit: {e.Message}"); }
+            copy.Position = 0;
+            stream = copy;
+        }
+        CheckDataChunk(stream, name);
         WaveFileReader reader;
         try
         {
@@ -57,9 +67,15 @@ public static class WavReader
             if (encoding == "pcm" && !pcmOk || encoding == "float" && !floatOk)
                 throw EdgeTokException.Unsupported($"{name}: {fmt.BitsPerSample}-bit {encoding} WAV is not supported");
 
+            // NAudio divides by BlockAlign; a forged fmt chunk can set it to 0 or to a size that does
+            // not match the channels and sample width.
+            if (fmt.BlockAlign != fmt.Channels * (fmt.BitsPerSample / 8))
+                throw EdgeTokException.Format($"{name}: block align {fmt.BlockAlign} does not match {fmt.Channels} channels of {fmt.BitsPerSample} bits");
             long declaredBytes = reader.Length;
             long frames = declaredBytes / fmt.BlockAlign;
             if (frames > MaxFrames) throw EdgeTokException.Limit($"{name}: {frames} sample frames exceed the limit of {MaxFrames}");
+            if (frames * fmt.Channels > Array.MaxLength)
+                throw EdgeTokException.Limit($"{name}: {frames} frames × {fmt.Channels} channels exceed the largest sample buffer ({Array.MaxLength} samples)");
 
             var samples = new float[frames * fmt.Channels];
             ISampleProvider provider;

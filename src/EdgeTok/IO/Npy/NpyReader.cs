@@ -64,18 +64,34 @@ public static class NpyReader
         try { count = TensorDTypes.ElementCount(shape); }
         catch (OverflowException) { throw EdgeTokException.Format($"{name}: shape overflows"); }
         long bytes = count * TensorDTypes.SizeOf(dtype);
-        if (count > MaxDataBytes || bytes > MaxDataBytes)
+        if (count > MaxDataBytes || bytes > MaxDataBytes || bytes > Array.MaxLength)
             throw EdgeTokException.Limit($"{name}: array of {bytes} bytes exceeds the {MaxDataBytes}-byte limit");
         if (s.CanSeek && s.Length - s.Position < bytes)
             throw EdgeTokException.Format($"{name}: truncated: header declares {bytes} data bytes, file holds {s.Length - s.Position}");
-        var data = new byte[bytes];
-        if (ReadFully(s, data) < bytes) throw EdgeTokException.Format($"{name}: truncated data");
+        // A stream that cannot report its length (pipe, socket) is read in growing chunks, so a forged
+        // header claiming 2 GB costs at most twice the bytes that actually arrive.
+        var data = s.CanSeek ? new byte[bytes] : ReadGrowing(s, bytes, name);
+        if (s.CanSeek && ReadFully(s, data) < bytes) throw EdgeTokException.Format($"{name}: truncated data");
         if (bigEndian)
         {
             int sz = TensorDTypes.SizeOf(dtype);
             for (long i = 0; i < bytes; i += sz) Array.Reverse(data, (int)i, sz);
         }
         return new NpyArray(dtype, shape, data);
+    }
+
+    private static byte[] ReadGrowing(Stream s, long bytes, string name)
+    {
+        var data = new byte[Math.Min(bytes, 1 << 20)];
+        long got = 0;
+        while (got < bytes)
+        {
+            if (got == data.Length) Array.Resize(ref data, (int)Math.Min(bytes, 2L * data.Length));
+            int r = s.Read(data, (int)got, (int)(data.Length - got));
+            if (r == 0) throw EdgeTokException.Format($"{name}: truncated data: header declares {bytes} bytes, stream ended after {got}");
+            got += r;
+        }
+        return data;
     }
 
     private static int ReadFully(Stream s, Span<byte> buf)
@@ -119,7 +135,8 @@ public static class NpyReader
                     else throw EdgeTokException.Format($"{name}: fortran_order must be True or False");
                     break;
                 case "shape":
-                    if (h[i] != '(') throw EdgeTokException.Format($"{name}: shape must be a tuple");
+                    // The header may end right after "'shape':" (a '}' inside an earlier string passes the dict check).
+                    if (i >= h.Length || h[i] != '(') throw EdgeTokException.Format($"{name}: shape must be a tuple");
                     int close = h.IndexOf(')', i);
                     if (close < 0) throw EdgeTokException.Format($"{name}: unterminated shape tuple");
                     var parts = h[(i + 1)..close].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -106,22 +106,16 @@ public sealed unsafe class SafeTensorsFile : IDisposable
             var tensors = new List<SafeTensorInfo>();
             var meta = new Dictionary<string, string>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var prop in doc.RootElement.EnumerateObject())
+            // A JSON string may escape a lone UTF-16 surrogate ("\ud800") or hold bytes that are not
+            // UTF-8; System.Text.Json accepts those while parsing and only fails (InvalidOperationException)
+            // when the string is read. Report that as a malformed header, not as a crash.
+            try
             {
-                if (!seen.Add(prop.Name)) throw EdgeTokException.Format($"{path}: tensor '{prop.Name}' appears twice in the header");
-                if (prop.Name == "__metadata__")
-                {
-                    if (prop.Value.ValueKind != JsonValueKind.Object)
-                        throw EdgeTokException.Format($"{path}: __metadata__ must be an object of strings");
-                    foreach (var m in prop.Value.EnumerateObject())
-                    {
-                        if (m.Value.ValueKind != JsonValueKind.String)
-                            throw EdgeTokException.Format($"{path}: __metadata__ value '{m.Name}' is not a string");
-                        meta[m.Name] = m.Value.GetString()!;
-                    }
-                    continue;
-                }
-                tensors.Add(ParseEntry(path, prop, dataLength));
+                ReadEntries(path, doc, dataLength, tensors, meta, seen);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw EdgeTokException.Format($"{path}: header holds a string that is not valid UTF-8/UTF-16: {e.Message}");
             }
 
             // Ranges must not overlap: sort by start and compare neighbours.
@@ -132,6 +126,28 @@ public sealed unsafe class SafeTensorsFile : IDisposable
                     throw EdgeTokException.Format($"{path}: tensors '{sorted[i - 1].Name}' [{sorted[i - 1].Begin}, {sorted[i - 1].End}) and '{sorted[i].Name}' [{sorted[i].Begin}, {sorted[i].End}) overlap");
             }
             return (tensors, meta, dataStart);
+        }
+    }
+
+    private static void ReadEntries(string path, JsonDocument doc, long dataLength, List<SafeTensorInfo> tensors,
+        Dictionary<string, string> meta, HashSet<string> seen)
+    {
+        foreach (var prop in doc.RootElement.EnumerateObject())
+        {
+            if (!seen.Add(prop.Name)) throw EdgeTokException.Format($"{path}: tensor '{prop.Name}' appears twice in the header");
+            if (prop.Name == "__metadata__")
+            {
+                if (prop.Value.ValueKind != JsonValueKind.Object)
+                    throw EdgeTokException.Format($"{path}: __metadata__ must be an object of strings");
+                foreach (var m in prop.Value.EnumerateObject())
+                {
+                    if (m.Value.ValueKind != JsonValueKind.String)
+                        throw EdgeTokException.Format($"{path}: __metadata__ value '{m.Name}' is not a string");
+                    meta[m.Name] = m.Value.GetString()!;
+                }
+                continue;
+            }
+            tensors.Add(ParseEntry(path, prop, dataLength));
         }
     }
 

@@ -112,7 +112,13 @@ public sealed class KairosConfig
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw EdgeTokException.Format($"{source}: the root must be a JSON object");
-            return FromJson(new Reader(doc.RootElement, source));
+            // System.Text.Json parses a lone surrogate escape ("\ud800") or a number beyond double's
+            // range without complaint and only throws when the value is read: those are malformed files.
+            try { return FromJson(new Reader(doc.RootElement, source)); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                throw EdgeTokException.Format($"{source}: a value cannot be read: {e.Message}");
+            }
         }
     }
 
