@@ -15,6 +15,7 @@ internal static class Cli
         new Commands.AudioEncodeCommand(),
         new Commands.AudioDecodeCommand(),
         new Commands.AudioStreamEncodeCommand(),
+        new Commands.AudioRoundtripCommand(),
         new Commands.BenchPeakCommand(),
         new Commands.TsBinsCommand(),
         new Commands.TsTokenizeCommand(),

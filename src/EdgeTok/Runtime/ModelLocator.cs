@@ -1,40 +1,63 @@
 namespace EdgeTok.Runtime;
 
 /// <summary>
-/// Resolves a model name (e.g. <c>lyra-v2</c>) to a folder: each directory of the
-/// <c>EDGETOK_MODEL_PATH</c> environment variable (separated by the platform's path separator) in
-/// order, then <c>models/</c> under the current directory. A name that is already an existing folder
-/// is returned as is.
+/// Finds a model folder by name (e.g. <c>lyra-v2</c>) on the model search path: each folder of
+/// <c>EDGETOK_MODEL_PATH</c> (separated by <see cref="Path.PathSeparator"/>, ':' on Unix) in order, then
+/// <c>models/</c> beside the running binary, then <c>models/</c> in the source tree root above it (the
+/// first ancestor folder holding <c>EdgeTok.sln</c>). A path to an existing folder is accepted as is.
 /// </summary>
 public static class ModelLocator
 {
-    /// <summary>The environment variable holding the model search path.</summary>
+    /// <summary>Name of the environment variable holding the search folders.</summary>
     public const string EnvironmentVariable = "EDGETOK_MODEL_PATH";
 
-    /// <summary>The folder for <paramref name="name"/>, or null when no search directory holds it.</summary>
-    public static string? Find(string name)
+    /// <summary>
+    /// The folders searched for a model name, in order (they need not exist). <paramref name="searchPath"/>
+    /// replaces the environment variable when not null; <paramref name="baseDirectory"/> replaces the
+    /// binary's folder when not null.
+    /// </summary>
+    public static IReadOnlyList<string> SearchFolders(string? searchPath = null, string? baseDirectory = null)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0) return null;
-        if (Directory.Exists(name)) return name;
-        // Only bare names are searched: a path the caller spelled out should fail as given.
-        if (name.Contains('/') || name.Contains('\\') || name == "." || name == "..") return null;
-        foreach (var dir in SearchPath())
+        var folders = new List<string>();
+        searchPath ??= Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrEmpty(searchPath))
+            foreach (var p in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                folders.Add(Path.GetFullPath(p));
+        string bin = Path.GetFullPath(baseDirectory ?? AppContext.BaseDirectory);
+        folders.Add(Path.Combine(bin, "models"));
+        for (var d = new DirectoryInfo(bin); d is not null; d = d.Parent)
         {
-            var candidate = Path.Combine(dir, name);
-            if (Directory.Exists(candidate)) return candidate;
+            if (File.Exists(Path.Combine(d.FullName, "EdgeTok.sln")))
+            {
+                folders.Add(Path.Combine(d.FullName, "models"));
+                break;
+            }
         }
-        return null;
+        return folders;
     }
 
-    /// <summary>The directories searched, in order.</summary>
-    public static IReadOnlyList<string> SearchPath()
+    /// <summary>
+    /// The full path of the model folder <paramref name="nameOrPath"/>: an existing folder path, or the
+    /// first <c>&lt;search folder&gt;/&lt;name&gt;</c> that exists.
+    /// </summary>
+    /// <param name="nameOrPath">A model name such as <c>lyra-v2</c>, or a folder path.</param>
+    /// <param name="searchPath">Overrides <c>EDGETOK_MODEL_PATH</c> when not null.</param>
+    /// <param name="baseDirectory">Overrides the binary's folder when not null.</param>
+    /// <exception cref="EdgeTokException">InvalidArgument for an empty name; NotFound (listing the folders searched) when nothing matches.</exception>
+    public static string Resolve(string nameOrPath, string? searchPath = null, string? baseDirectory = null)
     {
-        var dirs = new List<string>();
-        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrEmpty(env))
-            foreach (var d in env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) dirs.Add(d);
-        dirs.Add("models");
-        return dirs;
+        if (string.IsNullOrWhiteSpace(nameOrPath)) throw EdgeTokException.Argument("model name is empty");
+        if (Directory.Exists(nameOrPath)) return Path.GetFullPath(nameOrPath);
+        bool isName = nameOrPath.IndexOfAny(['/', '\\']) < 0 && nameOrPath is not "." and not "..";
+        var folders = SearchFolders(searchPath, baseDirectory);
+        if (isName)
+            foreach (var f in folders)
+            {
+                var candidate = Path.Combine(f, nameOrPath);
+                if (Directory.Exists(candidate)) return candidate;
+            }
+        throw EdgeTokException.NotFound(isName
+            ? $"model '{nameOrPath}' not found in {string.Join(", ", folders)} (set {EnvironmentVariable} to the folder holding it, or pass a folder path)"
+            : $"model folder '{nameOrPath}' does not exist");
     }
 }
