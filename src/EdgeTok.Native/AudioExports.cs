@@ -161,11 +161,12 @@ internal static unsafe class AudioExports
         catch (Exception e) { return Abi.Fail(e); }
     }
 
-    // 0 (or NaN) bandwidth and 0 codebooks mean "not given"; both given is an error (library rule).
+    // 0 bandwidth and 0 codebooks mean "not given"; both given is an error (library rule). NaN is an
+    // error like any other non-finite bandwidth, not a way to say "not given".
     private static AudioEncodeOptions? Options(double bandwidthKbps, int nCodebooks)
     {
         if (nCodebooks < 0) throw EdgeTokException.Argument($"n_codebooks must be ≥ 0 (0 = not given), got {nCodebooks}");
-        bool hasBw = bandwidthKbps != 0 && !double.IsNaN(bandwidthKbps);
+        bool hasBw = bandwidthKbps != 0;
         if (!hasBw && nCodebooks == 0) return null;
         return new AudioEncodeOptions { BandwidthKbps = hasBw ? bandwidthKbps : null, Codebooks = nCodebooks == 0 ? null : nCodebooks };
     }

@@ -35,7 +35,7 @@ internal static unsafe class StreamExports
         Abi.CheckStructSize(o->StructSize, sizeof(Options), "options");
         if (o->Codebooks < 0) throw EdgeTokException.Argument($"options.n_codebooks must be ≥ 0 (0 = all), got {o->Codebooks}");
         if (o->ContextFrames < 0) throw EdgeTokException.Argument($"options.context_frames must be ≥ 0 (0 = the default window), got {o->ContextFrames}");
-        bool hasBw = o->BandwidthKbps != 0 && !double.IsNaN(o->BandwidthKbps);
+        bool hasBw = o->BandwidthKbps != 0; // NaN is rejected by the library, not taken as "not given"
         return new AudioStreamOptions
         {
             Codebooks = o->Codebooks == 0 ? null : o->Codebooks,

@@ -258,6 +258,89 @@ private:
     edgetok_audio_codec_info info_{};
 };
 
+inline void free_encoder_stream(edgetok_encoder_stream *h) { (void)edgetok_encoder_stream_free(h); }
+inline void free_decoder_stream(edgetok_decoder_stream *h) { (void)edgetok_decoder_stream_free(h); }
+
+/// Streaming encoder (RAII): push PCM of any length at the input rate, pull whole frames [n, K].
+/// Free it (let it go out of scope) before its AudioCodec. One thread at a time.
+class EncoderStream {
+public:
+    EncoderStream(const AudioCodec &codec, int32_t input_rate, int32_t n_codebooks = 0, double bandwidth_kbps = 0,
+                  int32_t context_frames = 0) {
+        edgetok_stream_options o;
+        edgetok_stream_options_init(&o);
+        o.n_codebooks = n_codebooks;
+        o.bandwidth_kbps = bandwidth_kbps;
+        o.context_frames = context_frames;
+        edgetok_encoder_stream *h = nullptr;
+        check(edgetok_encoder_stream_create(codec.get(), input_rate, &o, &h));
+        handle_ = Handle<edgetok_encoder_stream, free_encoder_stream>(h);
+        check(edgetok_encoder_stream_layout(h, &codebooks_, &latency_));
+    }
+
+    int32_t codebooks() const noexcept { return codebooks_; }
+    int32_t latency_samples() const noexcept { return latency_; }
+
+    void push(const float *pcm, size_t count) { check(edgetok_encoder_stream_push(handle_.get(), pcm, count)); }
+    void push(const std::vector<float> &pcm) { push(pcm.data(), pcm.size()); }
+
+    /// Appends every ready frame to `codes` (frame-major); returns the number of frames appended.
+    size_t pull(std::vector<int32_t> &codes) {
+        size_t ready = 0, got = 0;
+        check(edgetok_encoder_stream_frames_available(handle_.get(), &ready));
+        size_t at = codes.size();
+        codes.resize(at + ready * static_cast<size_t>(codebooks_));
+        check(edgetok_encoder_stream_pull(handle_.get(), codes.data() + at, ready, &got));
+        codes.resize(at + got * static_cast<size_t>(codebooks_));
+        return got;
+    }
+
+    void flush() { check(edgetok_encoder_stream_flush(handle_.get())); }
+    void reset() { check(edgetok_encoder_stream_reset(handle_.get())); }
+
+private:
+    Handle<edgetok_encoder_stream, free_encoder_stream> handle_;
+    int32_t codebooks_ = 0, latency_ = 0;
+};
+
+/// Streaming decoder (RAII): push whole frames [n, K], pull interleaved PCM at the codec's rate.
+class DecoderStream {
+public:
+    explicit DecoderStream(const AudioCodec &codec, int32_t n_codebooks = 0, int32_t context_frames = 0) {
+        edgetok_stream_options o;
+        edgetok_stream_options_init(&o);
+        o.n_codebooks = n_codebooks;
+        o.context_frames = context_frames;
+        edgetok_decoder_stream *h = nullptr;
+        check(edgetok_decoder_stream_create(codec.get(), &o, &h));
+        handle_ = Handle<edgetok_decoder_stream, free_decoder_stream>(h);
+        check(edgetok_decoder_stream_layout(h, &codebooks_, &latency_));
+    }
+
+    int32_t codebooks() const noexcept { return codebooks_; }
+    int32_t latency_samples() const noexcept { return latency_; }
+
+    void push(const int32_t *codes, size_t frames) { check(edgetok_decoder_stream_push(handle_.get(), codes, frames, codebooks_)); }
+
+    /// Appends every decoded sample to `pcm`; returns the number appended.
+    size_t pull(std::vector<float> &pcm) {
+        size_t ready = 0, got = 0;
+        check(edgetok_decoder_stream_samples_available(handle_.get(), &ready));
+        size_t at = pcm.size();
+        pcm.resize(at + ready);
+        check(edgetok_decoder_stream_pull(handle_.get(), pcm.data() + at, ready, &got));
+        pcm.resize(at + got);
+        return got;
+    }
+
+    void flush() { check(edgetok_decoder_stream_flush(handle_.get())); }
+    void reset() { check(edgetok_decoder_stream_reset(handle_.get())); }
+
+private:
+    Handle<edgetok_decoder_stream, free_decoder_stream> handle_;
+    int32_t codebooks_ = 0, latency_ = 0;
+};
+
 }  // namespace edgetok
 
 #endif  // EDGETOK_HPP

@@ -1,4 +1,5 @@
 // C++ RAII layer: values come back as std::vector / std::string; failures throw edgetok::Error.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -55,6 +56,33 @@ int main(int argc, char **argv) {
     auto mc = mu.encode(std::vector<float>(3200, 0.0f), 32000);
     CHECK(mc.frames == 1600 && mc.codebooks == 1 && mc.at(0, 0) == 128);
     CHECK(mu.decode(mc).size() == 1600);
+    {
+        // Streams: 37 ms chunks at 32 kHz give the offline codes; the decoder gives the offline PCM.
+        std::vector<float> x(6400);
+        for (size_t i = 0; i < x.size(); i++) x[i] = 0.4f * std::sin(0.03f * static_cast<float>(i));
+        auto off = mu.encode(x, 32000);
+        edgetok::EncoderStream es(mu, 32000);
+        std::vector<int32_t> got;
+        for (size_t at = 0; at < x.size(); at += 1184) {
+            es.push(x.data() + at, std::min<size_t>(1184, x.size() - at));
+            es.pull(got);
+        }
+        es.flush();
+        es.pull(got);
+        CHECK(es.codebooks() == 1 && got == off.codes);
+        try {
+            es.push(x);
+            CHECK(false);
+        } catch (const edgetok::Error &e) {
+            CHECK(e.status() == EDGETOK_STATUS_INVALID_STATE);
+        }
+        edgetok::DecoderStream ds(mu);
+        std::vector<float> pcm;
+        ds.push(got.data(), got.size());
+        ds.flush();
+        ds.pull(pcm);
+        CHECK(pcm == mu.decode(off));
+    }
     if (argc > 2) {
         edgetok::AudioCodec tiny(shared + "/golden/encodec-24k-tiny", argv[2]);
         CHECK(tiny.kind() == "encodec" && tiny.info().codebooks == 8);

@@ -30,14 +30,17 @@ public abstract class AudioCodec : IDisposable
     /// <paramref name="manifestPath"/> the manifest may live elsewhere; the files it names still
     /// resolve relative to <paramref name="folder"/>.
     /// </summary>
-    /// <exception cref="EdgeTokException">Missing files (<see cref="StatusCode.NotFound"/>), a malformed manifest, wrong tensor shapes or ONNX graphs that do not match the manifest (<see cref="StatusCode.InvalidFormat"/>), an unknown quantizer (<see cref="StatusCode.Unsupported"/>).</exception>
+    /// <remarks>A bare name that is not an existing folder (e.g. <c>lyra-v2</c>) is resolved with
+    /// <see cref="Runtime.ModelLocator.Resolve"/>; a Lyra v2 folder loads as <see cref="Lyra.LyraAudioCodec"/>.</remarks>
+    /// <exception cref="EdgeTokException">Missing files or an unknown model name (<see cref="StatusCode.NotFound"/>), a malformed manifest, wrong tensor shapes or ONNX graphs that do not match the manifest (<see cref="StatusCode.InvalidFormat"/>), an unknown quantizer (<see cref="StatusCode.Unsupported"/>).</exception>
     public static AudioCodec Load(string folder, string? manifestPath = null, AudioCodecLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
         if (manifestPath is null && string.Equals(folder, MuLawModelName, StringComparison.OrdinalIgnoreCase) && !Directory.Exists(folder))
             return new MuLawCodec();
         // A bare model name (e.g. lyra-v2) resolves through EDGETOK_MODEL_PATH, then models/.
-        if (manifestPath is null && !Directory.Exists(folder) && Runtime.ModelLocator.Find(folder) is { } found) folder = found;
+        if (manifestPath is null && !Directory.Exists(folder) && folder.IndexOfAny(['/', '\\']) < 0 && folder is not ("." or ".."))
+            folder = Runtime.ModelLocator.Resolve(folder);
         if (manifestPath is null && Lyra.LyraAudioCodec.IsLyraFolder(folder)) return Lyra.LyraAudioCodec.Load(folder);
         return NeuralAudioCodec.Load(folder, manifestPath, options);
     }

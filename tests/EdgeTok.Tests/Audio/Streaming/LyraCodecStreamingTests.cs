@@ -21,14 +21,8 @@ public sealed class LyraCodecStreamingTests
         Assert.Equal(("lyra", 16000, 320, 46, 16), (Codec.Info.Kind, Codec.Info.SampleRate, Codec.Info.HopLength, Codec.Info.Codebooks, Codec.Info.CodebookSize));
         Assert.Equal(16, Codec.CodebooksFor(new AudioEncodeOptions { BandwidthKbps = 3.2 }));
         Assert.Equal(30, Codec.CodebooksFor(new AudioEncodeOptions { BandwidthKbps = 6.0 }));
-        string? old = Environment.GetEnvironmentVariable("EDGETOK_MODEL_PATH");
-        try
-        {
-            Environment.SetEnvironmentVariable("EDGETOK_MODEL_PATH", TestPaths.SharedPath("models"));
-            Assert.Equal(Path.GetFullPath(LyraGolden.ModelDir), Path.GetFullPath(EdgeTok.Runtime.ModelLocator.Find("lyra-v2")!));
-            Assert.Null(EdgeTok.Runtime.ModelLocator.Find("no-such-model"));
-        }
-        finally { Environment.SetEnvironmentVariable("EDGETOK_MODEL_PATH", old); }
+        Assert.Equal(Path.GetFullPath(LyraGolden.ModelDir), EdgeTok.Runtime.ModelLocator.Resolve("lyra-v2", TestPaths.SharedPath("models")));
+        Assert.Equal(StatusCode.NotFound, Assert.Throws<EdgeTokException>(() => AudioCodec.Load("no-such-model")).Status);
     }
 
     [Theory]
