@@ -101,6 +101,7 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=200)
     ap.add_argument("--max-minutes", type=float, default=1e9, help="safety stop; still saves the model")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--warmup", type=int, default=30, help="linear warm-up steps")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -124,7 +125,7 @@ def main():
     nodecay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": nodecay, "weight_decay": 0.0}],
                             lr=a.lr, betas=(0.9, 0.98))
-    warm = max(1, a.steps // 20)
+    warm = max(1, min(a.steps // 20, a.warmup))
     t0 = time.time()
 
     def progress(s):  # anneal by the step budget or the wall-clock budget, whichever comes first

@@ -117,3 +117,28 @@ if __name__ == "__main__":
         print(case, "max", max(errs.values()), "worst", max(errs, key=errs.get))
     for k in sorted(worst):
         print(f"{k:45s} {worst[k]:.2e}")
+
+
+def test_variants():
+    """xflip / noxpe / k4null2 configs (same weights) against their golden forecasts and token sizes."""
+    vroot = os.path.join(GOLD, "variants")
+    for var in sorted(os.listdir(vroot)):
+        vdir = os.path.join(vroot, var)
+        cfg_path = os.path.join(vdir, "config.json")
+        import json
+        with open(cfg_path) as f:
+            cfg = json.load(f)
+        m = Kairos(cfg)
+        sd = Kairos.from_pretrained(GOLD).state_dict()
+        m.load_state_dict(sd, strict=cfg.get("is_cross_attention_pe", True))
+        m.eval()
+        for case in sorted(os.listdir(os.path.join(vdir, "cases"))):
+            g = lambda n: np.load(os.path.join(vdir, "cases", case, n + ".npy"))  # noqa: E731
+            tr = {}
+            with torch.no_grad():
+                y = m(torch.from_numpy(g("input_past_target")), trace=tr)[0]
+            assert np.array_equal(tr["patch.token_size"].numpy(), g("patch.token_size")), (var, case)
+            e = relerr(y.numpy(), g("forward.prediction_outputs"))
+            assert e < TOL, (var, case, e)
+            e = relerr(m.generate(torch.from_numpy(g("input_past_target")), 300).numpy(), g("gen_h300.frozen_bias"))
+            assert e < TOL, (var, case, "gen_h300", e)
