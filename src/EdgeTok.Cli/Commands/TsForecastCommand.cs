@@ -12,9 +12,9 @@ internal sealed class TsForecastCommand : ICommand
     public string Summary => "Kairos quantile forecast of a series";
     public string Usage =>
         "usage: edgetok ts forecast --model DIR --input FILE [--column NAME] --horizon H [--bias frozen|drift]\n" +
-        "                           [--infer-positive] [--flip-invariance] [--output OUT.npy]\n\n" +
+        "                           [--infer-positive] [--flip-invariance] [--output OUT.npy] [--svg CHART.svg]\n\n" +
         "FILE is a 1-D float32 .npy or a CSV (numeric column; NaN or empty for missing). Prints a table of the\n" +
-        "quantiles and, with --output, writes float32 [9, H] (quantiles 0.1..0.9).\n" +
+        "quantiles and, with --output, writes float32 [9, H] (quantiles 0.1..0.9); --svg writes a fan chart.\n" +
         "--bias drift emulates the reference's in-forward router-bias update (default: frozen).";
     public string[] Flags => ["infer-positive", "flip-invariance"];
 
@@ -33,6 +33,7 @@ internal sealed class TsForecastCommand : ICommand
         bool positive = args.Flag("infer-positive");
         bool flip = args.Flag("flip-invariance");
         string? output = args.Get("output");
+        string? svg = args.Get("svg");
         args.EnsureAllUsed();
 
         var series = TimeSeriesReader.Read(input, column);
@@ -57,6 +58,12 @@ internal sealed class TsForecastCommand : ICommand
             prev = t;
         }
         if (output is not null) stdout.WriteLine($"wrote {output} (float32 [{f.NumQuantiles}, {horizon}])");
+        if (svg is not null)
+        {
+            File.WriteAllText(svg, Visualization.ForecastFanChart.Render(series.Values, f.Series(0), f.QuantileLevels,
+                $"{System.IO.Path.GetFileName(input)} ({series.Column}): {System.IO.Path.GetFileName(System.IO.Path.GetFullPath(model).TrimEnd('/'))} forecast, horizon {horizon}"));
+            stdout.WriteLine($"wrote {svg} (fan chart)");
+        }
         return 0;
     }
 }
