@@ -59,9 +59,15 @@ public class KairosWorkspaceTests
         var m = s_model.Value;
         var x = s_series.Value;
         m.Forecast(x, 96);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        m.Forecast(x, 96);
-        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The fewest bytes of three calls: a gen-2 GC lets ArrayPool trim its buffers, and the call after
+        // that rents fresh ones, which is expected and must not fail the test under a busy test run.
+        long bytes = long.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            m.Forecast(x, 96);
+            bytes = Math.Min(bytes, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
         // Result (9×96 floats, a few copies) and the input copy: tens of KB. Before the workspace it was ~1.6 MB.
         Assert.True(bytes < 64 * 1024, $"a repeated forecast allocated {bytes} bytes");
     }
