@@ -20,15 +20,15 @@ public class KairosWorkspaceTests
         var shortX = x[^300..];
         var shortFirst = m.Forecast(shortX, 24).Values;
         // Long, short, long again on the same thread: the buffers shrink in use and grow back.
-        Assert.Equal(full, m.Forecast(x, 96).Values);
-        Assert.Equal(shortFirst, m.Forecast(shortX, 24).Values);
-        Assert.Equal(full, m.Forecast(x, 96).Values);
+        AssertClose(full, m.Forecast(x, 96).Values);
+        AssertClose(shortFirst, m.Forecast(shortX, 24).Values);
+        AssertClose(full, m.Forecast(x, 96).Values);
         // Tokenize shares the front-end state; its results are copies the next call must not touch.
         var t1 = m.Tokenize(x);
         var emb = t1.Embeddings.ToArray();
         m.Tokenize(shortX);
         m.Forecast(shortX, 24);
-        Assert.Equal(emb, t1.Embeddings.ToArray());
+        Assert.Equal(emb, t1.Embeddings.ToArray()); // the returned tokens are owned copies: bit-identical
     }
 
     [Fact]
@@ -40,7 +40,17 @@ public class KairosWorkspaceTests
         var expected = inputs.Select(s => m.Forecast(s, 64).Values).ToArray();
         var actual = new float[16][];
         Parallel.For(0, actual.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => actual[i] = m.Forecast(inputs[i % 4], 64).Values);
-        for (int i = 0; i < actual.Length; i++) Assert.Equal(expected[i % 4], actual[i]);
+        for (int i = 0; i < actual.Length; i++) AssertClose(expected[i % 4], actual[i]);
+    }
+
+    // A leaked buffer shows up as a gross error; the tolerance only absorbs last-bit differences between
+    // JIT tiers (a method can be re-jitted between two calls, and the software FMA fallback of a
+    // 128-bit-only run may round differently from tier to tier).
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var (_, rel) = KairosGolden.Compare(actual, expected);
+        Assert.True(rel < 1e-5, $"max relative difference {rel:E2}");
     }
 
     [Fact]
@@ -49,9 +59,15 @@ public class KairosWorkspaceTests
         var m = s_model.Value;
         var x = s_series.Value;
         m.Forecast(x, 96);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        m.Forecast(x, 96);
-        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The fewest bytes of three calls: a gen-2 GC lets ArrayPool trim its buffers, and the call after
+        // that rents fresh ones, which is expected and must not fail the test under a busy test run.
+        long bytes = long.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            m.Forecast(x, 96);
+            bytes = Math.Min(bytes, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
         // Result (9×96 floats, a few copies) and the input copy: tens of KB. Before the workspace it was ~1.6 MB.
         Assert.True(bytes < 64 * 1024, $"a repeated forecast allocated {bytes} bytes");
     }
