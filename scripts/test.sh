@@ -23,10 +23,10 @@ dotnet test "$ROOT/tests/EdgeTok.Tests/EdgeTok.Tests.csproj" -c Release --nologo
   --logger "trx;LogFileName=dotnet.trx" --results-directory "$RESULTS" || true
 [ -f "$RESULTS/dotnet.trx" ] || { echo ".NET test suite did not run"; suite_errors=$((suite_errors + 1)); }
 
-echo "== bounded fuzz run (scripts/fuzz.sh: every parser target, 4 s each; JUnit: fuzz.xml)"
+echo "== bounded fuzz run (scripts/fuzz.sh: every parser target, 3 s each; JUnit: fuzz.xml)"
 # Runs after the .NET tests so the library's Release build is reused; a build failure or a fuzz
 # finding fails this suite. Longer runs: scripts/fuzz.sh --seconds 600 (docs/reliability.md).
-"$ROOT/scripts/fuzz.sh" --seconds "${EDGETOK_FUZZ_SECONDS:-4}" --junit "$RESULTS/fuzz.xml" || true
+"$ROOT/scripts/fuzz.sh" --seconds "${EDGETOK_FUZZ_SECONDS:-3}" --junit "$RESULTS/fuzz.xml" || true
 [ -f "$RESULTS/fuzz.xml" ] || { echo "fuzz suite did not run"; suite_errors=$((suite_errors + 1)); }
 
 echo "== C/C++ tests (CTest)"
