@@ -307,8 +307,8 @@ int32_t edgetok_audio_codec_kind(const edgetok_audio_codec *codec, char *buffer,
 
 /* The codebook count K an encode uses: bandwidth_kbps > 0 applies EnCodec's rule
  * (max(1, floor(kbps * 1000 / (log2(codebook_size) * frame_rate))), capped at the codec's K);
- * n_codebooks > 0 gives K directly; both 0 means all codebooks (a NaN bandwidth counts as 0); both set
- * is INVALID_ARGUMENT. */
+ * n_codebooks > 0 gives K directly; both 0 means all codebooks; a negative, NaN or infinite bandwidth
+ * is INVALID_ARGUMENT, and so is both set. */
 int32_t edgetok_audio_codec_codebooks(const edgetok_audio_codec *codec, double bandwidth_kbps, int32_t n_codebooks,
                                       int32_t *codebooks);
 

@@ -249,8 +249,8 @@ static void struct_sizes_and_buffers(edgetok_kairos *kairos) {
     FAILS(edgetok_audio_codec_encode(mu, series, 32, 16000, 0, 0, 0, ids, 64, &req, NULL, NULL));
     FAILS(edgetok_audio_codec_encode(mu, series, 32, 16000, 1, 1.0, 1, ids, 64, &req, NULL, NULL));
     FAILS(edgetok_audio_codec_encode(mu, series, 32, 16000, 1, -1.0, 0, ids, 64, &req, NULL, NULL));
-    /* NaN bandwidth is the library's "not given" (like 0): all codebooks. */
-    EXPECT(edgetok_audio_codec_encode(mu, series, 32, 16000, 1, NAN, 0, ids, 64, &req, NULL, NULL), EDGETOK_OK);
+    /* NaN bandwidth is an error (only 0 means "not given"). */
+    FAILS(edgetok_audio_codec_encode(mu, series, 32, 16000, 1, NAN, 0, ids, 64, &req, NULL, NULL));
     int32_t bad_codes[4] = { 0, 255, 256, -1 };
     FAILS(edgetok_audio_codec_decode(mu, bad_codes, 4, 1, out, 64, &req));
     EXPECT(edgetok_audio_codec_decode(mu, bad_codes, 2, 1, out, 1, &req), EDGETOK_STATUS_BUFFER_TOO_SMALL);
