@@ -1,27 +1,44 @@
 #!/usr/bin/env bash
-# The main job on a default setup: builds EdgeTok (native AOT, once), shows the build and the active
-# vector path, and tokenizes real data from ../shared.
+# The main job on a default setup: builds EdgeTok (native AOT, once), shows the active vector path,
+# forecasts and tokenizes a real series with the shipped kairos-mini model (quantile table + SVG fan
+# chart), and turns real speech into codec tokens and back with Lyra v2 (real pretrained weights from
+# ../shared/models), mu-law and the tiny EnCodec. Outputs go to artifacts/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN=$ROOT/artifacts/edgetok/bin/edgetok
 if [ ! -x "$BIN" ] || [ -n "$(find src -newer "$BIN" -name '*.cs' -print -quit)" ]; then
+  echo "(building the native library and CLI once: a few minutes)"
   "$ROOT/scripts/build-native.sh" --quick >/dev/null
 fi
 SHARED=${EDGETOK_SHARED:-$ROOT/../shared}
+export EDGETOK_MODEL_PATH=${EDGETOK_MODEL_PATH:-$SHARED/models}
+OUT=$ROOT/artifacts/demo
+mkdir -p "$OUT"
+SERIES="$SHARED/data/timeseries/darts/AirPassengers.csv"
+SPEECH="$SHARED/data/audio/speech/librispeech/1320_00000.wav"
 
 echo "## edgetok info"
 "$BIN" info
 echo
-echo "## a real WAV file, down-mixed and resampled to 16 kHz"
-"$BIN" audio probe --input "$SHARED/data/audio/environmental/librosa/456440__inspectorj__bird-whistling-robin-single-13.hq.wav" --rate 16000
+echo "## Kairos (models/kairos-mini, trained by us; evaluation in models/kairos-mini/README.md): forecast a real series"
+"$BIN" ts forecast --model models/kairos-mini --input "$SERIES" --horizon 24 --infer-positive \
+  --output "$OUT/forecast.npy" --svg "$OUT/forecast.svg"
 echo
-echo "## real speech (22.05 kHz) -> audio codec codes and back: tiny EnCodec (golden weights, manifest in models/), mu-law"
-TMP=$(mktemp -d)
+echo "## Kairos tokens of the same series (dynamic patches, [REG], RoPE tables)"
+"$BIN" ts tokenize --model models/kairos-mini --input "$SERIES" --output-dir "$OUT/tokens"
+echo
+echo "## Chronos mean-scale bins (weight-free ids)"
+"$BIN" ts bins --input "$SERIES" --output "$OUT/bins.npy"
+echo
+echo "## Lyra v2 (real pretrained SoundStream, run natively): speech -> codes at 3.2 kbps -> speech, with metrics"
+"$BIN" audio stream-encode --model lyra-v2 --input "$SPEECH" --chunk-ms 20 --output "$OUT/lyra-codes.npy"
+"$BIN" audio roundtrip --model lyra-v2 --input "$SPEECH" --bitrate 3.2 --output "$OUT/lyra-3k2.wav" --metrics
+echo
+echo "## mu-law (weight-free) and the tiny EnCodec (golden weights, manifest in models/)"
+"$BIN" audio encode --model mulaw --input "$SPEECH" --output "$OUT/mulaw.npy"
 TINY=(--model "$SHARED/golden/encodec-24k-tiny" --manifest "$ROOT/models/encodec-24k-tiny/edgetok.json")
-SPEECH="$SHARED/data/audio/speech/ljspeech/LJ001-0002.wav"
-"$BIN" audio info "${TINY[@]}"
-"$BIN" audio encode "${TINY[@]}" --input "$SPEECH" --bandwidth 1.8 --output "$TMP/codes.npy"
-"$BIN" audio decode "${TINY[@]}" --input "$TMP/codes.npy" --output "$TMP/decoded.wav"
-"$BIN" audio encode --model mulaw --input "$SPEECH" --output "$TMP/mulaw.npy"
-rm -rf "$TMP"
+"$BIN" audio encode "${TINY[@]}" --input "$SPEECH" --bandwidth 1.8 --output "$OUT/encodec-codes.npy"
+"$BIN" audio decode "${TINY[@]}" --input "$OUT/encodec-codes.npy" --output "$OUT/encodec-decoded.wav"
+echo
+echo "outputs: $OUT (forecast.svg is the fan chart)"

@@ -55,8 +55,8 @@ internal static unsafe class KairosExports
         catch (Exception e) { return Abi.Fail(e); }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "edgetok_kairos_destroy")]
-    public static int Destroy(nint model)
+    [UnmanagedCallersOnly(EntryPoint = "edgetok_kairos_free")]
+    public static int Free(nint model)
     {
         try
         {

@@ -221,7 +221,7 @@ typedef struct edgetok_kairos_forecast_options {
 int32_t edgetok_kairos_load(const char *folder, edgetok_kairos **model);
 
 /* Destroys a model (NULL is a no-op). No other thread may be using it. */
-int32_t edgetok_kairos_destroy(edgetok_kairos *model);
+int32_t edgetok_kairos_free(edgetok_kairos *model);
 
 /* Sizes and limits of a loaded model. Thread-safe. */
 int32_t edgetok_kairos_info_read(const edgetok_kairos *model, edgetok_kairos_info *info);

@@ -152,7 +152,7 @@ private:
     Handle<edgetok_chronos_bins, free_chronos_bins> handle_;
 };
 
-inline void kairos_destroy_void(edgetok_kairos *m) { edgetok_kairos_destroy(m); }
+inline void kairos_free_void(edgetok_kairos *m) { edgetok_kairos_free(m); }
 
 /// A loaded Kairos model (immutable, shareable between threads).
 class Kairos {
@@ -160,7 +160,7 @@ public:
     explicit Kairos(const std::string &folder) {
         edgetok_kairos *m = nullptr;
         check(edgetok_kairos_load(folder.c_str(), &m));
-        h_ = Handle<edgetok_kairos, kairos_destroy_void>(m);
+        h_ = Handle<edgetok_kairos, kairos_free_void>(m);
     }
 
     /// Quantiles [num_quantiles * horizon], quantile-major. options may be null (defaults).
@@ -200,7 +200,7 @@ public:
     edgetok_kairos *get() const noexcept { return h_.get(); }
 
 private:
-    Handle<edgetok_kairos, kairos_destroy_void> h_;
+    Handle<edgetok_kairos, kairos_free_void> h_;
 };
 
 /// Codes of AudioCodec::encode: frame-major [frames, codebooks].

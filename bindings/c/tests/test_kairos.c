@@ -143,9 +143,9 @@ int main(int argc, char **argv) {
     CHECK(edgetok_kairos_load(folder, NULL) == EDGETOK_STATUS_NULL_POINTER);
     CHECK(edgetok_kairos_info_read(NULL, &info) == EDGETOK_STATUS_NULL_POINTER);
 
-    CHECK(edgetok_kairos_destroy(m) == EDGETOK_OK);
+    CHECK(edgetok_kairos_free(m) == EDGETOK_OK);
     CHECK(edgetok_kairos_forecast(m, x, len, 96, NULL, q, 9 * 96, NULL) == EDGETOK_STATUS_INVALID_HANDLE);
-    CHECK(edgetok_kairos_destroy(NULL) == EDGETOK_OK);
+    CHECK(edgetok_kairos_free(NULL) == EDGETOK_OK);
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

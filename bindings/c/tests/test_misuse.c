@@ -89,7 +89,7 @@ static void null_pointers(void) {
     FAILS(edgetok_kairos_forecast(NULL, f, 16, 8, NULL, NULL, 0, &req));
     FAILS(edgetok_kairos_forecast_batch(NULL, f, 1, 16, 8, NULL, NULL, 0, &req));
     edgetok_kairos_forecast_options_init(NULL); TRUE_(1); /* void: must simply not crash */
-    EXPECT(edgetok_kairos_destroy(NULL), EDGETOK_OK);
+    EXPECT(edgetok_kairos_free(NULL), EDGETOK_OK);
 
     FAILS(edgetok_audio_codec_load(NULL, NULL, 0, NULL));
     edgetok_audio_codec *cc = (edgetok_audio_codec *)made_up[0];
@@ -132,7 +132,7 @@ static void bad_handle_all(void *h, int32_t want) {
     EXPECT(edgetok_audio_codec_encode(h, f, 64, 16000, 1, 0, 0, ids, 64, &req, NULL, NULL), want);
     EXPECT(edgetok_audio_codec_decode(h, ids, 1, 1, f, 64, &req), want);
     EXPECT(edgetok_chronos_bins_free(h), want);
-    EXPECT(edgetok_kairos_destroy(h), want);
+    EXPECT(edgetok_kairos_free(h), want);
     EXPECT(edgetok_audio_codec_free(h), want);
 }
 
@@ -165,7 +165,7 @@ static void handles(edgetok_kairos *kairos) {
     edgetok_audio_codec_info ai; memset(&ai, 0, sizeof ai); ai.struct_size = sizeof ai;
     EXPECT(edgetok_kairos_info_read((edgetok_kairos *)bins2, &ki), EDGETOK_STATUS_INVALID_HANDLE);
     EXPECT(edgetok_kairos_info_read((edgetok_kairos *)mu2, &ki), EDGETOK_STATUS_INVALID_HANDLE);
-    EXPECT(edgetok_kairos_destroy((edgetok_kairos *)mu2), EDGETOK_STATUS_INVALID_HANDLE);
+    EXPECT(edgetok_kairos_free((edgetok_kairos *)mu2), EDGETOK_STATUS_INVALID_HANDLE);
     EXPECT(edgetok_audio_codec_info_read((edgetok_audio_codec *)bins2, &ai), EDGETOK_STATUS_INVALID_HANDLE);
     EXPECT(edgetok_audio_codec_free((edgetok_audio_codec *)bins2), EDGETOK_STATUS_INVALID_HANDLE);
     EXPECT(edgetok_chronos_bins_encode((edgetok_chronos_bins *)mu2, f, 4, ids, mask, 64, &req, f), EDGETOK_STATUS_INVALID_HANDLE);
@@ -376,7 +376,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < N_THREADS; i++) pthread_join(th[i], NULL);
 
     if (kairos) {
-        EXPECT(edgetok_kairos_destroy(kairos), EDGETOK_OK);
+        EXPECT(edgetok_kairos_free(kairos), EDGETOK_OK);
         bad_handle_all(kairos, EDGETOK_STATUS_INVALID_HANDLE); /* use after destroy, double destroy */
     }
     printf("misuse: %ld calls tried (%d threads at the end), %ld returned the expected status, %ld did not\n",

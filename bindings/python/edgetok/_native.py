@@ -217,7 +217,7 @@ def _declare(lib: ctypes.CDLL) -> None:
     u8p = ctypes.POINTER(ctypes.c_uint8)
     kopt = ctypes.POINTER(KairosForecastOptions)
     fn("edgetok_kairos_load", ctypes.c_int32, ctypes.c_char_p, ctypes.POINTER(vp))
-    fn("edgetok_kairos_destroy", ctypes.c_int32, vp)
+    fn("edgetok_kairos_free", ctypes.c_int32, vp)
     fn("edgetok_kairos_info_read", ctypes.c_int32, vp, ctypes.POINTER(KairosInfo))
     fn("edgetok_kairos_tokenize", ctypes.c_int32, vp, c_float_p, ctypes.c_size_t, c_float_p, ctypes.c_size_t,
        c_int32_p, ctypes.c_size_t, u8p, ctypes.c_size_t, c_float_p, c_size_p)
@@ -242,6 +242,37 @@ def lib() -> ctypes.CDLL:
             raise OSError(f"{path} has C ABI {abi >> 16}.{abi & 0xFFFF}; this package needs 1.x")
         _lib = loaded
     return _lib
+
+
+class NativeHandle:
+    """Owns one native handle: close() frees it with the function named by ``_free`` (also at the
+    end of a ``with`` block and when the object is collected); a closed object raises ValueError."""
+
+    _free = ""
+    _handle = None
+
+    def _h(self) -> ctypes.c_void_p:
+        if self._handle is None:
+            raise ValueError(f"{type(self).__name__} is closed")
+        return self._handle
+
+    def close(self) -> None:
+        """Releases the native object."""
+        h, self._handle = self._handle, None
+        if h is not None and _lib is not None:
+            getattr(_lib, self._free)(h)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
 
 
 class EdgeTokError(RuntimeError):

@@ -9,7 +9,7 @@ import numpy as np
 from . import _native as n
 
 
-class AudioCodec:
+class AudioCodec(n.NativeHandle):
     """An audio codec: a model folder with an ``edgetok.json`` manifest (ONNX encoder/decoder plus a
     native residual quantizer), ``"mulaw"`` for the weight-free 8-bit mu-law tokenizer at 16 kHz, or a Lyra v2 folder / the name
     ``"lyra-v2"`` (searched in ``$EDGETOK_MODEL_PATH``, then ``models/``).
@@ -20,6 +20,8 @@ class AudioCodec:
     rate (1-D for a mono codec, ``[samples, channels]`` otherwise). One instance may be shared
     between threads. Failures raise :class:`EdgeTokError`.
     """
+
+    _free = "edgetok_audio_codec_free"
 
     def __init__(self, model: str | os.PathLike, manifest: str | os.PathLike | None = None, threads: int = 1):
         lib = n.lib()
@@ -48,29 +50,6 @@ class AudioCodec:
         """The codec's properties as a dict."""
         return {k: getattr(self, k) for k in ("kind", "sample_rate", "channels", "hop_length", "frame_rate",
                                               "codebooks", "codebook_size", "latent_dim")}
-
-    def _h(self) -> ctypes.c_void_p:
-        if self._handle is None:
-            raise ValueError("AudioCodec is closed")
-        return self._handle
-
-    def close(self) -> None:
-        """Releases the native codec (also done when the object is collected)."""
-        h, self._handle = getattr(self, "_handle", None), None
-        if h is not None and n._lib is not None:
-            n._lib.edgetok_audio_codec_free(h)
-
-    def __enter__(self) -> "AudioCodec":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def codebooks_for(self, bandwidth: float | None = None, n_codebooks: int | None = None) -> int:
         """The codebook count K an encode with these options uses (EnCodec's bandwidth rule)."""

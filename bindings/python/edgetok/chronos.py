@@ -8,7 +8,7 @@ import numpy as np
 from . import _native as n
 
 
-class ChronosBins:
+class ChronosBins(n.NativeHandle):
     """The Chronos ``MeanScaleUniformBins`` tokenizer.
 
     ``encode(x)`` keeps the last ``context_length`` values of a 1-D float32 series, divides by the
@@ -18,6 +18,8 @@ class ChronosBins:
     float32 values. Defaults are the published Chronos configuration. ±Inf values raise
     :class:`EdgeTokError`. One instance may be shared between threads.
     """
+
+    _free = "edgetok_chronos_bins_free"
 
     def __init__(self, n_tokens: int = 4096, n_special_tokens: int = 2, pad_token_id: int = 0,
                  eos_token_id: int = 1, low_limit: float = -15.0, high_limit: float = 15.0,
@@ -41,28 +43,6 @@ class ChronosBins:
         self.context_length = cfg.context_length
         self.append_eos = bool(cfg.append_eos)
 
-    def _h(self) -> ctypes.c_void_p:
-        if self._handle is None:
-            raise ValueError("ChronosBins is closed")
-        return self._handle
-
-    def close(self) -> None:
-        """Releases the native tokenizer (also done when the object is collected)."""
-        h, self._handle = getattr(self, "_handle", None), None
-        if h is not None and n._lib is not None:
-            n._lib.edgetok_chronos_bins_free(h)
-
-    def __enter__(self) -> "ChronosBins":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def token_count(self, length: int) -> int:
         """Number of ids ``encode`` returns for a series of ``length`` values."""

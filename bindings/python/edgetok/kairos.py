@@ -35,7 +35,7 @@ class Kairos:
     def close(self) -> None:
         """Frees the model (also done when the object is garbage-collected)."""
         if getattr(self, "_h", None) and self._h.value:
-            n.lib().edgetok_kairos_destroy(self._h)
+            n.lib().edgetok_kairos_free(self._h)
             self._h = ctypes.c_void_p()
 
     def __del__(self):

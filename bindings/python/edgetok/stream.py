@@ -26,35 +26,12 @@ def _options(n_codebooks=None, bandwidth=None, context_frames=None) -> n.StreamO
     return o
 
 
-class _Stream:
+class _Stream(n.NativeHandle):
     _free = ""
 
     def __init__(self, codec, handle):
         self._codec = codec          # keeps the codec alive while the stream lives
         self._handle = handle
-
-    def _h(self) -> ctypes.c_void_p:
-        if self._handle is None:
-            raise ValueError("stream is closed")
-        return self._handle
-
-    def close(self) -> None:
-        """Releases the native stream (also done when the object is collected or the `with` block ends)."""
-        h, self._handle = getattr(self, "_handle", None), None
-        if h is not None and n._lib is not None:
-            getattr(n._lib, self._free)(h)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 class EncoderStream(_Stream):
