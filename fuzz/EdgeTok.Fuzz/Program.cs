@@ -1,3 +1,4 @@
+using EdgeTok.Testing;
 using System.Diagnostics;
 using System.Text;
 using EdgeTok;
@@ -115,7 +116,7 @@ public static class Program
         var a = NpyReader.Read(new MemoryStream(b), "fuzz.npy");
         _ = a.Length;
         // Also through a non-seekable stream: sockets and pipes cannot report their length up front.
-        NpyReader.Read(new NonSeekable(b), "fuzz-pipe.npy");
+        NpyReader.Read(new PipeStream(b), "fuzz-pipe.npy");
     }
 
     private static void Wav(byte[] b)
@@ -182,20 +183,5 @@ public static class Program
     private static void Touch(TfLiteModel m)
     {
         foreach (var g in m.SubGraphs) _ = g.Tensors.Length + g.Operators.Length;
-    }
-
-    private sealed class NonSeekable(byte[] data) : Stream
-    {
-        private readonly MemoryStream _inner = new(data);
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

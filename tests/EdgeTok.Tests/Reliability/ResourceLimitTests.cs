@@ -1,3 +1,4 @@
+using EdgeTok.Testing;
 using System.Text;
 using EdgeTok.IO.Audio;
 using EdgeTok.IO.Npy;
@@ -95,31 +96,5 @@ public sealed class ResourceLimitTests
         b[9] = (byte)(h.Length >> 8);
         h.CopyTo(b, 10);
         return b;
-    }
-
-    /// <summary>A read-only stream that cannot seek or report its length, like a pipe or socket.</summary>
-    internal sealed class PipeStream(byte[] data) : Stream
-    {
-        private readonly MemoryStream _inner = new(data);
-        /// <inheritdoc/>
-        public override bool CanRead => true;
-        /// <inheritdoc/>
-        public override bool CanSeek => false;
-        /// <inheritdoc/>
-        public override bool CanWrite => false;
-        /// <inheritdoc/>
-        public override long Length => throw new NotSupportedException();
-        /// <inheritdoc/>
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        /// <inheritdoc/>
-        public override void Flush() { }
-        /// <inheritdoc/>
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-        /// <inheritdoc/>
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        /// <inheritdoc/>
-        public override void SetLength(long value) => throw new NotSupportedException();
-        /// <inheritdoc/>
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

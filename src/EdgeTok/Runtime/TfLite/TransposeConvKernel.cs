@@ -95,21 +95,7 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         _packed!.Multiply(x, 0, _cin, p, cols, n, 0);
         var acc = ex.ScratchC.AsSpan(0, _oh * _ow * _cout);
         acc.Clear();
-        for (int iy = 0; iy < _h; iy++)
-            for (int ix = 0; ix < _w; ix++)
-                for (int ky = 0; ky < _kh; ky++)
-                {
-                    int oy = iy * _sh + ky - _padT;
-                    if (oy < 0 || oy >= _oh) continue;
-                    for (int kx = 0; kx < _kw; kx++)
-                    {
-                        int ox = ix * _sw + kx - _padL;
-                        if (ox < 0 || ox >= _ow) continue;
-                        var src = cols.AsSpan((iy * _w + ix) * n + (ky * _kw + kx) * _cout, _cout);
-                        var dst = acc.Slice((oy * _ow + ox) * _cout, _cout);
-                        TensorPrimitives.Add(dst, src, dst);
-                    }
-                }
+        ScatterAdd<float>(cols, acc, n);
         int positions = _oh * _ow;
         if (_quant)
         {
@@ -140,6 +126,18 @@ internal sealed class TransposeConvKernel : TfLiteKernel
         _packed16!.Multiply(x, 0, _cin, p, cols, n, 0);
         var acc = ex.ScratchI2.AsSpan(0, _oh * _ow * _cout);
         acc.Clear();
+        ScatterAdd<int>(cols, acc, n);
+        var y = ex.Q[_out]!;
+        int positions = _oh * _ow;
+        for (int i = 0; i < positions; i++)
+            for (int c = 0; c < _cout; c++)
+                y[i * _cout + c] = _rq!.Apply(acc[i * _cout + c] + _biasI![c], c);
+    }
+
+    // col2im: adds each input position's kh×kw×cout products into the output positions they land on
+    // (stride and padding applied). Shared by the float and the exact int32 paths.
+    private void ScatterAdd<T>(ReadOnlySpan<T> cols, Span<T> acc, int n) where T : System.Numerics.IAdditionOperators<T, T, T>, System.Numerics.IAdditiveIdentity<T, T>
+    {
         for (int iy = 0; iy < _h; iy++)
             for (int ix = 0; ix < _w; ix++)
                 for (int ky = 0; ky < _kh; ky++)
@@ -150,15 +148,10 @@ internal sealed class TransposeConvKernel : TfLiteKernel
                     {
                         int ox = ix * _sw + kx - _padL;
                         if (ox < 0 || ox >= _ow) continue;
-                        var src = cols.AsSpan((iy * _w + ix) * n + (ky * _kw + kx) * _cout, _cout);
+                        var src = cols.Slice((iy * _w + ix) * n + (ky * _kw + kx) * _cout, _cout);
                         var dst = acc.Slice((oy * _ow + ox) * _cout, _cout);
                         TensorPrimitives.Add(dst, src, dst);
                     }
                 }
-        var y = ex.Q[_out]!;
-        int positions = _oh * _ow;
-        for (int i = 0; i < positions; i++)
-            for (int c = 0; c < _cout; c++)
-                y[i * _cout + c] = _rq!.Apply(acc[i * _cout + c] + _biasI![c], c);
     }
 }
