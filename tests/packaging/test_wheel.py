@@ -121,6 +121,8 @@ def test_library_override_by_file_and_folder(venv, outside):
     assert r.stdout.split()[0].startswith(str(LIB))
     r = run(venv, outside, "-c", code, env={"EDGETOK_LIBRARY": "/no/such/libedgetok.so"})
     assert r.returncode != 0 and "EDGETOK_LIBRARY=/no/such/libedgetok.so does not exist" in r.stderr
+    r = run(venv, outside, "-c", code, env={"EDGETOK_LIBRARY": str(outside)})
+    assert r.returncode != 0 and "is a folder without libedgetok.so" in r.stderr
 
 
 def test_example_forecast(venv, outside):
