@@ -23,9 +23,16 @@ SERIES = SHARED / "data" / "timeseries"
 @pytest.fixture(scope="module")
 def client():
     # Spawned worker processes import edgetok from the source tree, like the test process.
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "bindings" / "python"), os.environ.get("PYTHONPATH", "")])
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       memory_limit="1GiB", dashboard_address=None)
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "bindings" / "python")] + ([saved] if saved else []))
+    try:
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           memory_limit="1GiB", dashboard_address=None)
+    finally:
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
     with distributed.Client(cluster) as c:
         c.wait_for_workers(2)
         yield c
