@@ -102,7 +102,7 @@ def metadata(version: str, ort_version: str) -> str:
         ("Name", "edgetok"),
         ("Version", version),
         ("Summary", "Time-series (Kairos, Chronos bins) and audio-codec tokenizers for edge devices: "
-                    "numpy API over the native EdgeTok library"),
+                    f"numpy API over the native EdgeTok library (bundles ONNX Runtime {ort_version})"),
         ("Requires-Python", ">=3.9"),
         ("Requires-Dist", "numpy>=1.20"),
         ("Provides-Extra", "dask"),
@@ -110,7 +110,7 @@ def metadata(version: str, ort_version: str) -> str:
         ("Classifier", "Programming Language :: Python :: 3"),
         ("Classifier", "Operating System :: POSIX :: Linux"),
         ("Classifier", "Topic :: Scientific/Engineering"),
-        ("Keywords", f"tokenizer,time-series,forecasting,audio-codec,kairos,onnxruntime-{ort_version}"),
+        ("Keywords", "tokenizer,time-series,forecasting,audio-codec,kairos,chronos,onnxruntime"),
         ("Description-Content-Type", "text/markdown"),
     ]
     return "".join(f"{k}: {v}\n" for k, v in fields) + "\n" + readme

@@ -3,6 +3,8 @@ on real WAV and CSV files from ../shared/data plus deliberately broken copies in
 Checks order, equality with in-process tokenization, one model load per worker, per-file errors."""
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -65,6 +67,14 @@ def csv_corpus(tmp_path_factory):
     lines[4] = "1949-04,12x9"
     (root / "bad.csv").write_text("\n".join(lines) + "\n")
     return root
+
+
+def test_dask_is_imported_only_when_a_cluster_is_used():
+    code = ("import sys, edgetok, edgetok.corpus; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT / "bindings" / "python")))
+    assert r.stdout.strip() == "[]"
 
 
 def test_listing_is_sorted_recursive_and_filtered(wav_corpus):
