@@ -108,6 +108,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=30, help="linear warm-up steps")
     ap.add_argument("--init", default=None, help="start from this model folder (a previous stage) instead of random weights")
     ap.add_argument("--p-long", type=float, default=0.0, help="share of batches that use the full 512-point context")
+    ap.add_argument("--ema-decay", type=float, default=0.0,
+                    help="export an exponential moving average of the weights (Polyak averaging) instead of the last step; 0 = off")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -150,6 +152,7 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress(s)))))
     ema = None
+    avg = copy.deepcopy(model).eval() if a.ema_decay > 0 else None  # averaged weights: less step-to-step noise
     log = []
     step = 0
     for step in range(1, a.steps + 1):
@@ -166,6 +169,13 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
+        if avg is not None:
+            with torch.no_grad():
+                d = min(a.ema_decay, (1 + step) / (10 + step))  # short memory at first, as in common EMA schedules
+                for pa, pm in zip(avg.parameters(), model.parameters()):
+                    pa.mul_(d).add_(pm.detach(), alpha=1 - d)
+                for ba, bm in zip(avg.buffers(), model.buffers()):
+                    ba.copy_(bm)
         lv = float(loss)
         ema = lv if ema is None else 0.98 * ema + 0.02 * lv
         if step % 20 == 0:
@@ -175,12 +185,12 @@ def main():
             log.append(rec)
             print(json.dumps(rec), flush=True)
         if step % a.ckpt_every == 0:
-            model.save_pretrained(a.ckpt)
+            (avg if avg is not None else model).save_pretrained(a.ckpt)
         if progress(step) >= 1.0 or (time.time() - t0) / 60 > a.max_minutes:
             print(f"time budget reached at step {step}", flush=True)
             break
     model.eval()
-    model.save_pretrained(a.out)
+    (avg if avg is not None else model).save_pretrained(a.out)
     summary = {"steps": step, "train_minutes": round((time.time() - t0) / 60, 1), "final_loss_ema": round(ema, 4), "synth_pool": len(synth),
                "params": n_params, "args": vars(a)}
     if init_summary is not None:
