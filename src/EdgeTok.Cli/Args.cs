@@ -30,16 +30,39 @@ internal sealed class Args
                 string name = a[2..];
                 string? value = null;
                 int eq = name.IndexOf('=');
-                if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
+                if (eq >= 0)
+                {
+                    value = name[(eq + 1)..];
+                    name = name[..eq];
+                    if (_flagNames.Contains(name)) throw new UsageException($"option --{name} takes no value");
+                }
                 else if (!_flagNames.Contains(name))
                 {
-                    if (i + 1 >= list.Count) throw new UsageException($"option --{name} needs a value");
+                    // A following option is not taken as the value: '--input --output x' is a missing
+                    // input, not an input named '--output' (a value starting with '--' needs '--name=value').
+                    if (i + 1 >= list.Count || IsOption(list[i + 1])) throw new UsageException($"option --{name} needs a value");
                     value = list[++i];
                 }
                 if (!_options.TryAdd(name, value)) throw new UsageException($"option --{name} given twice");
             }
             else Positionals.Add(a);
         }
+    }
+
+    /// <summary>True when <c>--quiet</c> was given (no progress display); every command accepts it.</summary>
+    public bool Quiet { get; set; }
+
+    private static bool IsOption(string a) => a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2;
+
+    /// <summary>
+    /// Accepts <c>--<paramref name="old"/></c> as another spelling of <c>--<paramref name="canonical"/></c>
+    /// (names kept working after a rename); giving both is an error.
+    /// </summary>
+    public void Alias(string old, string canonical)
+    {
+        if (!_options.Remove(old, out var value)) return;
+        if (_options.ContainsKey(canonical)) throw new UsageException($"--{old} is another name for --{canonical}; give one of them");
+        _options[canonical] = value;
     }
 
     public bool Flag(string name)
@@ -75,10 +98,14 @@ internal sealed class Args
         return v;
     }
 
-    /// <summary>Fails on options that no part of the command read.</summary>
+    /// <summary>Fails on options that no part of the command read, and on stray arguments (no command takes positionals).</summary>
     public void EnsureAllUsed()
     {
         var unknown = _options.Keys.Where(k => !_used.Contains(k)).ToList();
         if (unknown.Count > 0) throw new UsageException($"unknown option --{unknown[0]}");
+        if (Positionals.Count > 0)
+            throw new UsageException(Positionals[0].StartsWith('-') && Positionals[0].Length > 1
+                ? $"unknown option {Positionals[0]} (options are spelled --name)"
+                : $"unexpected argument '{Positionals[0]}' (values follow their option: --input FILE)");
     }
 }
