@@ -12,6 +12,7 @@ command -v nm >/dev/null 2>&1 || need+=(binutils)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkgconf)
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
+command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin)   # renders the CLI's SVG pictures in tests
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" != 0 ] && SUDO=sudo

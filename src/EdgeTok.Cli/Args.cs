@@ -77,7 +77,13 @@ internal sealed class Args
         return _options.TryGetValue(name, out var v) ? v : null;
     }
 
-    public string Require(string name) => Get(name) ?? throw new UsageException($"missing required option --{name}");
+    public string Require(string name)
+    {
+        if (Get(name) is { } v) return v;
+        // A near miss among the options nobody has read yet is most likely a typo of this one.
+        var typo = _options.Keys.FirstOrDefault(k => !_used.Contains(k) && Distance(k, name) <= 2);
+        throw new UsageException($"missing required option --{name}{(typo is null ? "" : $" (given: --{typo})")}");
+    }
 
     public int? GetInt(string name, int min = int.MinValue, int max = int.MaxValue)
     {
@@ -98,11 +104,34 @@ internal sealed class Args
         return v;
     }
 
+    // Edit distance (insertions, deletions, substitutions), for typo hints on short option names.
+    private static int Distance(string a, string b)
+    {
+        var row = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) row[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diag = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int up = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diag + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diag = up;
+            }
+        }
+        return row[b.Length];
+    }
+
     /// <summary>Fails on options that no part of the command read, and on stray arguments (no command takes positionals).</summary>
     public void EnsureAllUsed()
     {
         var unknown = _options.Keys.Where(k => !_used.Contains(k)).ToList();
-        if (unknown.Count > 0) throw new UsageException($"unknown option --{unknown[0]}");
+        if (unknown.Count > 0)
+        {
+            var near = _used.Where(k => Distance(k, unknown[0]) <= 2).OrderBy(k => Distance(k, unknown[0])).FirstOrDefault();
+            throw new UsageException($"unknown option --{unknown[0]}{(near is null ? "" : $" (did you mean --{near}?)")}");
+        }
         if (Positionals.Count > 0)
             throw new UsageException(Positionals[0].StartsWith('-') && Positionals[0].Length > 1
                 ? $"unknown option {Positionals[0]} (options are spelled --name)"

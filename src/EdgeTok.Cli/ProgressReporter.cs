@@ -76,7 +76,7 @@ internal sealed class ProgressReporter : IProgress<double>, IDisposable
         lock (_lock)
         {
             _fraction = Math.Clamp(value, 0, 1);
-            Draw(force: false);
+            Draw(force: _fraction >= 1); // the end of a stage is always shown
         }
     }
 
