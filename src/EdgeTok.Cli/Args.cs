@@ -15,6 +15,9 @@ internal sealed class Args
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flagNames;
+    // Options given without a value: an error when the command reads them, an unknown option (with a
+    // typo hint) when it does not, so '--jsn' at the end of a line is reported as the typo it is.
+    private readonly HashSet<string> _missingValue = new(StringComparer.Ordinal);
 
     public List<string> Positionals { get; } = [];
 
@@ -40,8 +43,8 @@ internal sealed class Args
                 {
                     // A following option is not taken as the value: '--input --output x' is a missing
                     // input, not an input named '--output' (a value starting with '--' needs '--name=value').
-                    if (i + 1 >= list.Count || IsOption(list[i + 1])) throw new UsageException($"option --{name} needs a value");
-                    value = list[++i];
+                    if (i + 1 >= list.Count || IsOption(list[i + 1])) _missingValue.Add(name);
+                    else value = list[++i];
                 }
                 if (!_options.TryAdd(name, value)) throw new UsageException($"option --{name} given twice");
             }
@@ -61,6 +64,7 @@ internal sealed class Args
     public void Alias(string old, string canonical)
     {
         if (!_options.Remove(old, out var value)) return;
+        if (_missingValue.Remove(old)) _missingValue.Add(canonical);
         if (_options.ContainsKey(canonical)) throw new UsageException($"--{old} is another name for --{canonical}; give one of them");
         _options[canonical] = value;
     }
@@ -74,6 +78,7 @@ internal sealed class Args
     public string? Get(string name)
     {
         _used.Add(name);
+        if (_missingValue.Contains(name)) throw new UsageException($"option --{name} needs a value");
         return _options.TryGetValue(name, out var v) ? v : null;
     }
 

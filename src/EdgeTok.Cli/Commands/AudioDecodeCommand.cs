@@ -10,7 +10,7 @@ internal sealed class AudioDecodeCommand : ICommand
     public string[] Path => ["audio", "decode"];
     public string Summary => "decode audio codec codes (.npy [T, K]) to a WAV file";
     public string Usage =>
-        "usage: edgetok audio decode --model DIR --input CODES.npy --output OUT.wav [--svg CODES.svg]\n" +
+        "usage: edgetok audio decode --model DIR|NAME --input CODES.npy --output OUT.wav [--svg CODES.svg]\n" +
         "                            [--manifest FILE] [--threads N] [--json] [--quiet]\n\n" +
         AudioCodecLoader.Options + "\n\n" +
         "CODES.npy: integer codes [T, K] (int32 or int64), frame-major, as written by 'audio encode'.\n" +

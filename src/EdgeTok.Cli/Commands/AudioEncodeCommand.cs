@@ -11,8 +11,9 @@ internal sealed class AudioEncodeCommand : ICommand
     public string[] Path => ["audio", "encode"];
     public string Summary => "encode a WAV file to audio codec codes (.npy int32 [T, K])";
     public string Usage =>
-        "usage: edgetok audio encode --model DIR --input IN.wav [--bandwidth KBPS | --codebooks N]\n" +
-        "                            --output CODES.npy [--svg CODES.svg] [--manifest FILE] [--threads N] [--json] [--quiet]\n\n" +
+        "usage: edgetok audio encode --model DIR|NAME --input IN.wav [--bandwidth KBPS | --codebooks N]\n" +
+        "                            --output CODES.npy [--svg CODES.svg] [--manifest FILE] [--threads N]\n" +
+        "                            [--json] [--quiet]\n\n" +
         AudioCodecLoader.Options + "\n\n" +
         "Any WAV rate and channel count: mixed to the codec's channels and resampled to its rate first.\n" +
         "--bandwidth picks the codebook count by EnCodec's rule, --codebooks directly; default: all.\n" +

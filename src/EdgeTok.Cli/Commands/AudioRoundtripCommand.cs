@@ -14,10 +14,9 @@ internal sealed class AudioRoundtripCommand : ICommand
     public string Summary => "encode + decode a WAV file with a codec (e.g. lyra-v2), with quality metrics";
     public string Usage =>
         "usage: edgetok audio roundtrip --model DIR|NAME --input IN.wav [--bandwidth KBPS | --codebooks N]\n" +
-        "                               --output OUT.wav [--metrics] [--manifest FILE] [--threads N] [--json] [--quiet]\n\n" +
-        AudioCodecLoader.Options + "\n" +
-        "                 --model also takes a model name (e.g. lyra-v2), looked up in $EDGETOK_MODEL_PATH\n" +
-        "                 (':'-separated folders), then models/ beside the binary and the source tree\n\n" +
+        "                               --output OUT.wav [--metrics] [--manifest FILE] [--threads N]\n" +
+        "                               [--json] [--quiet]\n\n" +
+        AudioCodecLoader.Options + "\n\n" +
         "Reads IN.wav (mixed to the codec's channels, resampled to its rate), encodes it and writes the decoded\n" +
         "audio as 16-bit PCM at the codec's rate, trimmed to the input length. Default: all codebooks (Lyra:\n" +
         "9.2 kbps); for Lyra --bandwidth must be one of its operating points 3.2, 6.0, 9.2 (--bitrate is an\n" +

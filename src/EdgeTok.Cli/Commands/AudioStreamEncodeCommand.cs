@@ -16,16 +16,15 @@ internal sealed class AudioStreamEncodeCommand : ICommand
     public string[] Path => ["audio", "stream-encode"];
     public string Summary => "stream audio (WAV, or raw s16le from stdin) through a streaming encoder to codes (.npy)";
     public string Usage =>
-        "usage: edgetok audio stream-encode --model M --input IN.wav|- [--input-rate HZ] [--chunk-ms MS]\n" +
+        "usage: edgetok audio stream-encode --model DIR|NAME --input IN.wav|- [--input-rate HZ] [--chunk-ms MS]\n" +
         "                                   [--bandwidth KBPS | --codebooks N] [--context-frames W]\n" +
         "                                   --output CODES.npy [--svg CODES.svg] [--manifest FILE] [--threads N]\n" +
         "                                   [--json] [--quiet]\n\n" +
         AudioCodecLoader.Options + "\n\n" +
-        "--model also takes a model name (e.g. lyra-v2), searched in $EDGETOK_MODEL_PATH, then models/.\n" +
         "--input -        raw signed 16-bit little-endian PCM on stdin at --input-rate, with the codec's\n" +
         "                 channel count, interleaved (fits a pipeline: arecord -t raw ... | edgetok ...)\n" +
         "--chunk-ms MS    push size in milliseconds of input (default 20); a WAV is pushed chunk by chunk\n" +
-        "--context-frames offline-only ONNX codecs: left-context window W in frames (default 32)\n" +
+        "--context-frames W  offline-only ONNX codecs: left-context window in frames (default 32)\n" +
         "The stream resamples inside; Lyra and mu-law give exactly the codes of `audio encode`.\n" +
         "Writes int32 codes [T, K], frame-major; --svg also draws them as a heatmap (codebook × time).";
     public string[] Flags => ["json"];

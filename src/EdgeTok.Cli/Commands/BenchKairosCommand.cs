@@ -15,6 +15,7 @@ internal sealed class BenchKairosCommand : ICommand
     public string Usage =>
         "usage: edgetok bench kairos --model DIR --input FILE [--column NAME] --horizon H [--context-length N]\n" +
         "                            [--iterations N] [--threads N] [--output OUT.npy] [--json]\n\n" +
+        SeriesInput.Text + "\n" +
         "Warms up, then times N forecasts (default 10) and N tokenizes of the series (single thread; with\n" +
         "--threads T each iteration runs T copies concurrently). Prints the median and min–max per iteration.\n" +
         "--context-length N keeps only the last N points (scaling studies; --context is an older name);\n" +

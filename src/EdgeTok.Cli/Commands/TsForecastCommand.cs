@@ -14,8 +14,9 @@ internal sealed class TsForecastCommand : ICommand
     public string Usage =>
         "usage: edgetok ts forecast --model DIR --input FILE [--column NAME] --horizon H [--bias frozen|drift]\n" +
         "                           [--infer-positive] [--flip-invariance] [--output OUT.npy] [--svg CHART.svg] [--json]\n\n" +
-        "FILE is a 1-D float32 .npy or a CSV (numeric column; NaN or empty for missing). Prints a table of the\n" +
-        "quantiles and, with --output, writes float32 [9, H] (quantiles 0.1..0.9); --svg writes a fan chart.\n" +
+        SeriesInput.Text + "\n" +
+        "Prints a table of the quantiles and, with --output, writes float32 [9, H] (quantiles 0.1..0.9);\n" +
+        "--svg writes a fan chart (history, quantile bands, median).\n" +
         "--bias drift emulates the reference's in-forward router-bias update (default: frozen).\n" +
         "--json prints one JSON object instead of the table: the quantile levels and every forecast value.";
     public string[] Flags => ["infer-positive", "flip-invariance", "json"];

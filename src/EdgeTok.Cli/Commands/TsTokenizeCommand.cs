@@ -13,7 +13,7 @@ internal sealed class TsTokenizeCommand : ICommand
     public string Summary => "Kairos tokens (embeddings, sizes, mask, loc/scale, RoPE) of a series; patch-size map";
     public string Usage =>
         "usage: edgetok ts tokenize --model DIR --input FILE [--column NAME] [--output-dir D] [--svg MAP.svg] [--json]\n\n" +
-        "FILE is a 1-D float32 .npy or a CSV (numeric column; NaN or empty for missing). At least one of:\n" +
+        SeriesInput.Text + "\nAt least one of:\n" +
         "--output-dir D   writes into D:\n" +
         "  embeddings.npy      float32 [n, d_model]  patch tokens before [REG]\n" +
         "  token_sizes.npy     int32 [n]             points per token\n" +
