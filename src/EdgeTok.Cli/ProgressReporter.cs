@@ -119,9 +119,9 @@ internal sealed class ProgressReporter : IProgress<double>, IDisposable
 
     private static int TerminalWidth()
     {
+        // Presentation only: whatever the console cannot tell (stdout redirected, no terminfo) means 80.
         try { return Console.WindowWidth > 0 ? Console.WindowWidth : 80; }
-        catch (IOException) { return 80; }
-        catch (PlatformNotSupportedException) { return 80; }
+        catch (Exception) { return 80; }
     }
 
     /// <summary>Erases the line (if anything was drawn) and stops redrawing.</summary>
