@@ -30,7 +30,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT.parent / "shared" / "golden" / "kairos-10m"
-BASELINE = ROOT / "benchmarks" / "reference" / "kairos_torch_baseline.py"
+BASELINE = ROOT / "training" / "bench_torch.py"  # training/kairos_torch, checked against golden first
 
 
 # The JIT side runs fully optimised from the first call: with tiered compilation a 10-iteration bench
@@ -71,7 +71,7 @@ def main() -> None:
     np.save(series, np.load(GOLDEN / "cases" / "A_full2048" / "input_past_target.npy")[0].astype(np.float32))
     env_note = os.environ.get("OMP_NUM_THREADS", "unset")
     edge = [a.edgetok, "bench", "kairos", "--model", str(GOLDEN), "--input", str(series), "--horizon", str(a.horizon), "--json"]
-    torch_cmd = [sys.executable, str(BASELINE), "--threads", "1", "--input", str(series), "--horizon", str(a.horizon), "--json"]
+    torch_cmd = [sys.executable, str(BASELINE), "--model", str(GOLDEN), "--threads", "1", "--input", str(series), "--horizon", str(a.horizon), "--json"]
 
     # Agreement before timing: both sides forecast the same series once and must match.
     e = run_json(edge + ["--iterations", "1", "--output", str(tmp / "edgetok.npy")])

@@ -12,6 +12,10 @@ command -v nm >/dev/null 2>&1 || need+=(binutils)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkgconf)
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
+# python3-venv: the wheel test installs the built wheel into a fresh venv; python3-distributed: Dask
+# corpus tokenization (edgetok.corpus) and its LocalCluster test.
+/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
+/usr/bin/python3 -c 'import distributed' >/dev/null 2>&1 || need+=(python3-distributed)
 command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin)   # renders the CLI's SVG pictures in tests
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need[*]}"

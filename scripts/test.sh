@@ -37,8 +37,8 @@ else
   echo "C build FAILED"; suite_errors=$((suite_errors + 1))
 fi
 
-echo "== Python tests (binding + CLI) under /usr/bin/python3"
-/usr/bin/python3 -m pytest -q -p no:cacheprovider bindings/python/tests tests/cli --junitxml="$RESULTS/pytest.xml" || true
+echo "== Python tests (binding + CLI + packages: wheel in a fresh venv, NuGet consumer) under /usr/bin/python3"
+/usr/bin/python3 -m pytest -q -p no:cacheprovider bindings/python/tests tests/cli tests/packaging --junitxml="$RESULTS/pytest.xml" || true
 [ -f "$RESULTS/pytest.xml" ] || { echo "pytest did not run"; suite_errors=$((suite_errors + 1)); }
 
 /usr/bin/python3 "$ROOT/scripts/summarize_tests.py" "$RESULTS" "$suite_errors"

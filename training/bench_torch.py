@@ -1,7 +1,15 @@
-"""PyTorch baseline timings for the speed benchmarks: forecast (ctx 2048, h 96, batch 1) and tokenize.
+"""PyTorch baseline for the speed comparisons: one Kairos forecast (batch 1) and its tokenize front end,
+timed with training/kairos_torch (the same implementation that trains kairos-mini and passes the golden
+tests), eager float32, on one thread unless --threads says otherwise.
 
-Usage: /usr/bin/python3 training/bench_torch.py --model models/kairos-mini [--op forecast|tokenize|both]
-Prints JSON {median_ms, min_ms, max_ms} (nested per op for --op both). One thread, frozen gate bias.
+Before anything is timed the model is checked against the golden forward (case A of
+../shared/golden/kairos-10m), so a wrong baseline can never be timed.
+
+    /usr/bin/python3 training/bench_torch.py [--model DIR] [--input series.npy] [--horizon 96]
+        [--repeat 20] [--save-forecast out.npy] [--json]
+
+--json prints one object: torch version, threads, golden_rel, and for "tokenize" and "forecast"
+<op>_median_ms, <op>_min_ms, <op>_max_ms, <op>_cpu_median_ms (benchmarks/compare_kairos_torch.py reads it).
 """
 import argparse
 import json
@@ -13,49 +21,76 @@ import time
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 from kairos_torch import Kairos  # noqa: E402
 
-
-def series(n, seed=0):
-    # deterministic daily+weekly pattern with noise; real data is not needed for timing
-    rng = np.random.default_rng(seed)
-    t = np.arange(n)
-    return (10 + 3 * np.sin(2 * np.pi * t / 24) + np.sin(2 * np.pi * t / 168) + 0.3 * rng.standard_normal(n)).astype(np.float32)
+GOLDEN = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "golden", "kairos-10m"))
+GOLDEN_CASE = os.path.join(GOLDEN, "cases", "A_full2048")
 
 
-def timeit(fn, warmup, iters):
-    for _ in range(warmup):
+def golden_check() -> float:
+    """Relative max error of the golden model's forward on golden case A (must be < 1e-4)."""
+    m = Kairos.from_pretrained(GOLDEN)
+    x = torch.from_numpy(np.load(os.path.join(GOLDEN_CASE, "input_past_target.npy")))
+    g = np.load(os.path.join(GOLDEN_CASE, "forward.prediction_outputs.npy"))
+    with torch.no_grad():
+        y = m.generate(x, g.shape[-1]).numpy()
+    return float(np.abs(y - g).max() / np.abs(g).max())
+
+
+def timeit(fn, repeat):
+    fn()  # warm-up
+    wall, cpu = [], []
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-    ts = []
-    for _ in range(iters):
-        t0 = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t0) * 1000.0)
-    return {"median_ms": round(statistics.median(ts), 3), "min_ms": round(min(ts), 3), "max_ms": round(max(ts), 3)}
+        wall.append((time.perf_counter() - t0) * 1e3)
+        cpu.append((time.process_time() - c0) * 1e3)
+    return {"median_ms": statistics.median(wall), "min_ms": min(wall), "max_ms": max(wall), "cpu_median_ms": statistics.median(cpu)}
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--model", required=True)
-    ap.add_argument("--op", default="both", choices=["forecast", "tokenize", "both"])
-    ap.add_argument("--context", type=int, default=2048)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=GOLDEN, help="Kairos folder (config.json + model.safetensors); default: golden kairos-10m")
+    ap.add_argument("--input", help="1-D float32 .npy series (default: golden case A, 2048 points)")
     ap.add_argument("--horizon", type=int, default=96)
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--iters", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=20, help="timed iterations per op (0: only check and --save-forecast)")
+    ap.add_argument("--save-forecast", help="write the [Q, horizon] quantiles as float32 .npy")
+    ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(a.threads)
+
+    rel = golden_check()
+    if not rel < 1e-4:
+        sys.exit(f"PyTorch Kairos disagrees with the golden forward (rel {rel:.2e}); not timing")
     m = Kairos.from_pretrained(a.model)
-    x = torch.from_numpy(series(a.context))[None]
-    out = {}
-    if a.op in ("forecast", "both"):
-        out["forecast"] = timeit(lambda: m.generate(x, a.horizon), a.warmup, a.iters)
-    if a.op in ("tokenize", "both"):
-        def tok():
-            with torch.no_grad():
-                m.tokenize(x)
-        out["tokenize"] = timeit(tok, a.warmup, a.iters)
-    print(json.dumps(out[a.op] if a.op != "both" else out))
+    series = np.load(a.input).astype(np.float32).reshape(-1) if a.input else np.load(os.path.join(GOLDEN_CASE, "input_past_target.npy"))[0]
+    x = torch.from_numpy(series)[None]
+
+    def forecast():
+        with torch.no_grad():
+            return m.generate(x, a.horizon)
+
+    def tokenize():
+        with torch.no_grad():
+            m.tokenize(x)
+
+    if a.save_forecast:
+        np.save(a.save_forecast, forecast()[0].numpy().astype(np.float32))
+    out = {"torch": torch.__version__, "threads": a.threads, "repeat": a.repeat, "golden_rel": rel}
+    if a.repeat > 0:
+        for name, fn in (("tokenize", tokenize), ("forecast", forecast)):
+            for k, v in timeit(fn, a.repeat).items():
+                out[f"{name}_{k}"] = round(v, 3)
+    if a.json:
+        print(json.dumps(out))
+    else:
+        print(f"torch {out['torch']}, {a.threads} thread(s), golden check rel {rel:.2e}")
+        for name in ("tokenize", "forecast"):
+            if f"{name}_median_ms" in out:
+                print(f"{name}: median {out[name + '_median_ms']:.2f} ms (min {out[name + '_min_ms']:.2f}, max {out[name + '_max_ms']:.2f})")
 
 
 if __name__ == "__main__":

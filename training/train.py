@@ -34,7 +34,7 @@ def mini_config(d_model, layers, heads, d_ff):
 
 
 class Sampler:
-    def __init__(self, synth, real, horizon, seed, p_synth):
+    def __init__(self, synth, real, horizon, seed, p_synth, p_long=0.0):
         self.rng = np.random.default_rng(seed)
         self.synth = synth
         self.real = [s for s in real if len(s) >= horizon + 64]
@@ -43,6 +43,7 @@ class Sampler:
         self.H = horizon
         self.p_synth = p_synth
         self.max_c = realdata.EVAL_CONTEXT
+        self.p_long = p_long
 
     def window(self, y, C):
         H = self.H
@@ -55,8 +56,11 @@ class Sampler:
         return w[:C].copy(), w[C:].copy()
 
     def batch(self, B):
-        C = int(self.rng.integers(1, self.max_c // 128 + 1)) * 128 - int(self.rng.integers(0, 128))  # mixed padding
-        C = max(C, 64)
+        if self.rng.random() < self.p_long:  # the full context, as forecasts are served
+            C = self.max_c
+        else:
+            C = int(self.rng.integers(1, self.max_c // 128 + 1)) * 128 - int(self.rng.integers(0, 128))  # mixed padding
+            C = max(C, 64)
         xs, ys = [], []
         for _ in range(B):
             if self.rng.random() < self.p_synth or not self.real:
@@ -102,6 +106,10 @@ def main():
     ap.add_argument("--max-minutes", type=float, default=1e9, help="safety stop; still saves the model")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--warmup", type=int, default=30, help="linear warm-up steps")
+    ap.add_argument("--init", default=None, help="start from this model folder (a previous stage) instead of random weights")
+    ap.add_argument("--p-long", type=float, default=0.0, help="share of batches that use the full 512-point context")
+    ap.add_argument("--ema-decay", type=float, default=0.0,
+                    help="export an exponential moving average of the weights (Polyak averaging) instead of the last step; 0 = off")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -114,10 +122,20 @@ def main():
     real = [s["train"] for s in realdata.load_all() if len(s["train"])]
     cfg = mini_config(a.d_model, a.layers, a.heads, a.d_ff)
     model = Kairos(cfg)
+    init_summary = None
+    if a.init:  # continue a previous stage: same architecture, fresh optimiser and LR schedule
+        prev = Kairos.from_pretrained(a.init)
+        if prev.cfg != cfg:
+            sys.exit(f"--init {a.init}: its config differs from the requested architecture")
+        model.load_state_dict(prev.state_dict())
+        summary_path = os.path.join(a.init, "train_summary.json")
+        if os.path.exists(summary_path):
+            with open(summary_path) as f:
+                init_summary = json.load(f)
     model.train()
     model.update_bias = True  # aux-loss-free load balancing while training (reference behaviour); frozen at export
     H = cfg["num_decoder_segments"] * cfg["prediction_length"]
-    sampler = Sampler(synth, real, H, a.seed, a.p_synth)
+    sampler = Sampler(synth, real, H, a.seed, a.p_synth, a.p_long)
     n_params = param_count(model)
     print(json.dumps({"params": n_params, "synth_init": len(synth), "real_series": len(real), **vars(a)}), flush=True)
 
@@ -134,6 +152,7 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress(s)))))
     ema = None
+    avg = copy.deepcopy(model).eval() if a.ema_decay > 0 else None  # averaged weights: less step-to-step noise
     log = []
     step = 0
     for step in range(1, a.steps + 1):
@@ -150,6 +169,13 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
+        if avg is not None:
+            with torch.no_grad():
+                d = min(a.ema_decay, (1 + step) / (10 + step))  # short memory at first, as in common EMA schedules
+                for pa, pm in zip(avg.parameters(), model.parameters()):
+                    pa.mul_(d).add_(pm.detach(), alpha=1 - d)
+                for ba, bm in zip(avg.buffers(), model.buffers()):
+                    ba.copy_(bm)
         lv = float(loss)
         ema = lv if ema is None else 0.98 * ema + 0.02 * lv
         if step % 20 == 0:
@@ -159,14 +185,16 @@ def main():
             log.append(rec)
             print(json.dumps(rec), flush=True)
         if step % a.ckpt_every == 0:
-            model.save_pretrained(a.ckpt)
+            (avg if avg is not None else model).save_pretrained(a.ckpt)
         if progress(step) >= 1.0 or (time.time() - t0) / 60 > a.max_minutes:
             print(f"time budget reached at step {step}", flush=True)
             break
     model.eval()
-    model.save_pretrained(a.out)
+    (avg if avg is not None else model).save_pretrained(a.out)
     summary = {"steps": step, "train_minutes": round((time.time() - t0) / 60, 1), "final_loss_ema": round(ema, 4), "synth_pool": len(synth),
                "params": n_params, "args": vars(a)}
+    if init_summary is not None:
+        summary["previous_stage"] = init_summary
     with open(os.path.join(a.out, "train_summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     print(json.dumps(summary), flush=True)

@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 using EdgeTok.IO.Audio;
+using EdgeTok.IO.TimeSeries;
 
 namespace EdgeTok.Native;
 
-/// <summary>C ABI: audio file helpers (WAV properties, decode to mono at a rate, resampling).</summary>
+/// <summary>C ABI: file helpers (WAV properties, decode to mono at a rate, resampling, a series from CSV/.npy).</summary>
 internal static unsafe class IoExports
 {
     /// <summary>Mirror of <c>edgetok_wav_info</c> in edgetok.h.</summary>
@@ -75,6 +76,19 @@ internal static unsafe class IoExports
             if (count > 0) Abi.NotNull(samples, "samples");
             if (count > int.MaxValue) throw EdgeTokException.Limit($"{count} samples exceed the limit of {int.MaxValue}");
             WavWriter.Write(Abi.Utf8(path, "path"), new ReadOnlySpan<float>(samples, (int)count), sampleRate, channels);
+            return 0;
+        }
+        catch (Exception e) { return Abi.Fail(e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "edgetok_series_read")]
+    public static int ReadSeries(byte* path, byte* column, float* values, nuint capacity, nuint* required)
+    {
+        try
+        {
+            var series = TimeSeriesReader.Read(Abi.Utf8(path, "path"), Abi.Utf8OrNull(column));
+            if (Abi.CheckOutput(values, capacity, required, series.Values.Length, "values"))
+                series.Values.CopyTo(new Span<float>(values, series.Values.Length));
             return 0;
         }
         catch (Exception e) { return Abi.Fail(e); }

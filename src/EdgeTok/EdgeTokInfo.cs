@@ -14,7 +14,7 @@ public static class EdgeTokInfo
     public const int AbiMajor = 1;
 
     /// <summary>Minor version of the C ABI: bumped when functions are added.</summary>
-    public const int AbiMinor = 0;
+    public const int AbiMinor = 1;
 
     /// <summary>Version of the ONNX Runtime package this build links against.</summary>
     public const string OnnxRuntimeVersion = "1.31.1";

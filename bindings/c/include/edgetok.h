@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define EDGETOK_ABI_MAJOR 1
-#define EDGETOK_ABI_MINOR 0
+#define EDGETOK_ABI_MINOR 1
 
 /* ---- Status codes ---------------------------------------------------------------------------- */
 #define EDGETOK_OK                        0
@@ -124,6 +124,14 @@ int32_t edgetok_wav_write(const char *path, const float *samples, size_t count, 
  * round(count * to_rate / from_rate) samples; two-call pattern. Thread-safe. */
 int32_t edgetok_resample(const float *input, size_t count, int32_t from_rate, int32_t to_rate,
                          float *output, size_t capacity, size_t *required);
+
+/* Reads a univariate series (ABI 1.1): one column of a CSV file (header row; quoted fields; empty,
+ * NA, NaN, null cells become NaN) or a 1-D .npy file. column: a header name or a 0-based index as
+ * text; NULL takes the last column whose cells are all numeric or missing (ignored for .npy).
+ * values: float32 in file order; two-call pattern over the value count (each call reads the file).
+ * A non-numeric cell fails with EDGETOK_STATUS_INVALID_FORMAT naming its line. Thread-safe. */
+int32_t edgetok_series_read(const char *path, const char *column, float *values, size_t capacity,
+                            size_t *required);
 
 /* ---- Time series: Chronos mean-scale uniform bins (weight-free discrete ids) -------------------
  * The tokenizer of the Chronos models: scale = mean |x| over the observed values of the context

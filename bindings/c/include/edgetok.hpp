@@ -67,6 +67,14 @@ inline Audio read_wav_mono(const std::string &path, int32_t target_rate = 0) {
     return a;
 }
 
+/// A series from one CSV column (name or 0-based index; empty = last numeric column) or a 1-D .npy
+/// file; NaN marks a missing value.
+inline std::vector<float> read_series(const std::string &path, const std::string &column = {}) {
+    return two_call<float>([&](float *buf, size_t cap, size_t *need) {
+        return edgetok_series_read(path.c_str(), column.empty() ? nullptr : column.c_str(), buf, cap, need);
+    });
+}
+
 /// Band-limited, time-aligned resampling of one channel.
 inline std::vector<float> resample(const std::vector<float> &x, int32_t from_rate, int32_t to_rate) {
     return two_call<float>([&](float *buf, size_t cap, size_t *need) {

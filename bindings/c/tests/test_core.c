@@ -76,6 +76,22 @@ static void test_wav(void) {
     free(pcm);
 }
 
+static void test_series(void) {
+    const char *csv = data("data/timeseries/darts/AirPassengers.csv");
+    size_t need = 0;
+    CHECK(edgetok_series_read(csv, NULL, NULL, 0, &need) == EDGETOK_OK);
+    CHECK(need == 144);
+    float v[144];
+    CHECK(edgetok_series_read(csv, "#Passengers", v, 144, &need) == EDGETOK_OK);
+    CHECK(v[0] == 112.0f && v[1] == 118.0f);
+    CHECK(edgetok_series_read(csv, "1", v, 10, &need) == EDGETOK_STATUS_BUFFER_TOO_SMALL && need == 144);
+    CHECK(edgetok_series_read(csv, "Month", v, 144, &need) == EDGETOK_STATUS_INVALID_FORMAT);
+    CHECK(strstr(edgetok_last_error(), "AirPassengers.csv:2") != NULL);
+    CHECK(edgetok_series_read(csv, "no such column", v, 144, &need) == EDGETOK_STATUS_NOT_FOUND);
+    CHECK(edgetok_series_read(data("no/such/file.csv"), NULL, v, 144, &need) == EDGETOK_STATUS_NOT_FOUND);
+    CHECK(edgetok_series_read(NULL, NULL, v, 144, &need) == EDGETOK_STATUS_NULL_POINTER);
+}
+
 static void test_resample(void) {
     float in[480], out[160];
     for (int i = 0; i < 480; i++) in[i] = (i == 240) ? 1.0f : 0.0f;
@@ -127,6 +143,7 @@ int main(int argc, char **argv) {
     test_versions();
     test_build_info();
     test_wav();
+    test_series();
     test_resample();
     test_thread_local_errors();
     test_log_callback();

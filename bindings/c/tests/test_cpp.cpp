@@ -25,6 +25,8 @@ int main(int argc, char **argv) {
         CHECK(e.status() == EDGETOK_STATUS_NOT_FOUND);
         CHECK(std::string(e.what()).find("not found") != std::string::npos);
     }
+    auto passengers = edgetok::read_series(shared + "/data/timeseries/darts/AirPassengers.csv");
+    CHECK(passengers.size() == 144 && passengers[0] == 112.0f);
     // Chronos bins through the RAII wrapper: encode, decode close to the input, errors as exceptions.
     edgetok::ChronosBins bins;
     CHECK(bins.centers().size() == 4093);

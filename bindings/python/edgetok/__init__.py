@@ -8,7 +8,7 @@ from .audio import AudioCodec
 from .chronos import ChronosBins
 from .kairos import Kairos
 from .stream import DecoderStream, EncoderStream
-from .core import abi_version, build_info, library_path, read_wav, resample, version, wav_info, write_wav
+from .core import abi_version, build_info, library_path, read_series, read_wav, resample, version, wav_info, write_wav
 
 __all__ = [
     "AudioCodec",
@@ -20,6 +20,7 @@ __all__ = [
     "abi_version",
     "build_info",
     "library_path",
+    "read_series",
     "read_wav",
     "resample",
     "version",

@@ -1,11 +1,13 @@
 """Loading libedgetok.so and calling it: the only place that knows about ctypes.
 
 Library lookup order:
-  1. $EDGETOK_LIBRARY (a path to libedgetok.so),
+  1. $EDGETOK_LIBRARY: a path to one libedgetok.so (loaded as is, no variant choice), or a lib
+     folder laid out like the install tree (the variant rule below applies inside it),
   2. edgetok/lib/ inside this package (wheel layout),
   3. artifacts/edgetok/lib/ of the source tree this package sits in (development layout).
 Within a lib folder the widest ISA variant the CPU supports is chosen, the same way glibc-hwcaps
-does for C programs: lib/glibc-hwcaps/x86-64-v4/, then x86-64-v3/, then lib/ itself.
+does for C programs: lib/glibc-hwcaps/x86-64-v4/, then x86-64-v3/, then lib/ itself. Each
+libedgetok.so finds libonnxruntime.so through its $ORIGIN rpaths (lib/ and ../../ of a variant).
 """
 from __future__ import annotations
 
@@ -13,8 +15,13 @@ import ctypes
 import os
 import platform
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+# The C ABI this package was written against: major must match, minor is the oldest accepted.
+ABI_MINOR = 1
 
 _V3 = {"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave"}
 _V4 = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}
@@ -52,21 +59,31 @@ def _candidate_dirs() -> list[Path]:
     return dirs
 
 
+def _widest_variant(d: Path) -> Path:
+    for level in _cpu_levels():
+        v = d / "glibc-hwcaps" / level / "libedgetok.so"
+        if v.is_file():
+            return v
+    return d / "libedgetok.so"
+
+
 def find_library() -> Path:
+    """The libedgetok.so this process loads (or would load): see the module docstring for the order."""
+    if _lib_path is not None:
+        return _lib_path
     env = os.environ.get("EDGETOK_LIBRARY")
     if env:
         p = Path(env)
+        if p.is_dir():
+            if not (p / "libedgetok.so").is_file():
+                raise OSError(f"EDGETOK_LIBRARY={env} is a folder without libedgetok.so")
+            return _widest_variant(p)
         if not p.is_file():
             raise OSError(f"EDGETOK_LIBRARY={env} does not exist")
         return p
     for d in _candidate_dirs():
-        if not (d / "libedgetok.so").is_file():
-            continue
-        for level in _cpu_levels():
-            v = d / "glibc-hwcaps" / level / "libedgetok.so"
-            if v.is_file():
-                return v
-        return d / "libedgetok.so"
+        if (d / "libedgetok.so").is_file():
+            return _widest_variant(d)
     raise OSError(
         "libedgetok.so not found: build it with scripts/build-native.sh, install the wheel, "
         "or set EDGETOK_LIBRARY to its path"
@@ -74,6 +91,7 @@ def find_library() -> Path:
 
 
 _lib: ctypes.CDLL | None = None
+_lib_path: Path | None = None
 
 c_float_p = ctypes.POINTER(ctypes.c_float)
 c_int32_p = ctypes.POINTER(ctypes.c_int32)
@@ -170,6 +188,7 @@ def _declare(lib: ctypes.CDLL) -> None:
        ctypes.c_size_t, c_size_p, c_int32_p)
     fn("edgetok_wav_write", ctypes.c_int32, ctypes.c_char_p, c_float_p, ctypes.c_size_t,
        ctypes.c_int32, ctypes.c_int32)
+    fn("edgetok_series_read", ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p, c_float_p, ctypes.c_size_t, c_size_p)
     fn("edgetok_resample", ctypes.c_int32, c_float_p, ctypes.c_size_t, ctypes.c_int32,
        ctypes.c_int32, c_float_p, ctypes.c_size_t, c_size_p)
     c_uint8_p = ctypes.POINTER(ctypes.c_uint8)
@@ -232,16 +251,19 @@ def _declare(lib: ctypes.CDLL) -> None:
 
 def lib() -> ctypes.CDLL:
     """The loaded library (loaded on first use)."""
-    global _lib
+    global _lib, _lib_path
     if _lib is None:
         path = find_library()
         loaded = ctypes.CDLL(str(path))
-        _declare(loaded)
         abi = loaded.edgetok_abi_version()
-        if abi >> 16 != 1:
-            raise OSError(f"{path} has C ABI {abi >> 16}.{abi & 0xFFFF}; this package needs 1.x")
-        _lib = loaded
+        if abi >> 16 != 1 or (abi & 0xFFFF) < ABI_MINOR:
+            raise OSError(f"{path} has C ABI {abi >> 16}.{abi & 0xFFFF}; this package needs 1.{ABI_MINOR} or a later 1.x")
+        _declare(loaded)
+        _lib, _lib_path = loaded, path
     return _lib
+
+
+_H = TypeVar("_H", bound="NativeHandle")
 
 
 class NativeHandle:
@@ -262,7 +284,12 @@ class NativeHandle:
         if h is not None and _lib is not None:
             getattr(_lib, self._free)(h)
 
-    def __enter__(self):
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close`."""
+        return self._handle is None
+
+    def __enter__(self: _H) -> _H:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -292,7 +319,7 @@ def check(status: int) -> None:
         raise EdgeTokError(status, f"{msg} [{kind}]")
 
 
-def float_array(x, name: str) -> np.ndarray:
+def float_array(x: ArrayLike, name: str) -> np.ndarray:
     """A C-contiguous float32 view of x; other dtypes are refused rather than silently cast."""
     a = np.asarray(x)
     if a.dtype != np.float32:

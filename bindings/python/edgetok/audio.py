@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import ctypes
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _native as n
+
+if TYPE_CHECKING:
+    from .stream import DecoderStream, EncoderStream
 
 
 class AudioCodec(n.NativeHandle):
@@ -57,7 +62,7 @@ class AudioCodec(n.NativeHandle):
         n.check(n.lib().edgetok_audio_codec_codebooks(self._h(), _bw(bandwidth), _nc(n_codebooks), ctypes.byref(k)))
         return k.value
 
-    def encode(self, audio, sample_rate: int, bandwidth: float | None = None, n_codebooks: int | None = None) -> np.ndarray:
+    def encode(self, audio: ArrayLike, sample_rate: int, bandwidth: float | None = None, n_codebooks: int | None = None) -> np.ndarray:
         """Codes int32 ``[T, K]`` of float32 audio (1-D, or 2-D ``[samples, channels]``) at ``sample_rate``."""
         a = n.float_array(audio, "audio")
         if a.ndim == 1:
@@ -76,7 +81,7 @@ class AudioCodec(n.NativeHandle):
                                                n.ipt(codes), codes.size, ctypes.byref(need), None, None))
         return codes
 
-    def decode(self, codes) -> np.ndarray:
+    def decode(self, codes: ArrayLike) -> np.ndarray:
         """Float32 audio at the codec's rate from integer codes ``[T, K]``."""
         c = np.asarray(codes)
         if not np.issubdtype(c.dtype, np.integer):
@@ -93,20 +98,20 @@ class AudioCodec(n.NativeHandle):
 
 
     def encoder_stream(self, sample_rate: int, bandwidth: float | None = None, n_codebooks: int | None = None,
-                       context_frames: int | None = None):
+                       context_frames: int | None = None) -> EncoderStream:
         """A streaming encoder (:class:`edgetok.EncoderStream`) for audio at ``sample_rate`` (resampled
         inside). ``context_frames`` is the left-context window of offline-only ONNX codecs."""
         from .stream import EncoderStream
         return EncoderStream(self, sample_rate, n_codebooks, bandwidth, context_frames)
 
     def decoder_stream(self, n_codebooks: int | None = None, bandwidth: float | None = None,
-                       context_frames: int | None = None):
+                       context_frames: int | None = None) -> DecoderStream:
         """A streaming decoder (:class:`edgetok.DecoderStream`) for frames of ``n_codebooks`` codes (default all)."""
         from .stream import DecoderStream
         return DecoderStream(self, n_codebooks, bandwidth, context_frames)
 
 
-def _bw(bandwidth) -> float:
+def _bw(bandwidth: float | None) -> float:
     if bandwidth is None:
         return 0.0
     b = float(bandwidth)
@@ -115,7 +120,7 @@ def _bw(bandwidth) -> float:
     return b
 
 
-def _nc(n_codebooks) -> int:
+def _nc(n_codebooks: int | None) -> int:
     if n_codebooks is None:
         return 0
     k = int(n_codebooks)

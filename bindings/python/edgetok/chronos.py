@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _native as n
 
@@ -56,7 +57,7 @@ class ChronosBins(n.NativeHandle):
         h = self._h()
         return n.two_call_float(lambda buf, cap, need: n.lib().edgetok_chronos_bins_centers(h, buf, cap, need))
 
-    def encode(self, x) -> tuple[np.ndarray, np.ndarray, float]:
+    def encode(self, x: ArrayLike) -> tuple[np.ndarray, np.ndarray, float]:
         """Context ids: returns ``(ids int32 [m], attention_mask bool [m], scale)``."""
         a = _series(x, "x")
         h = self._h()
@@ -69,7 +70,7 @@ class ChronosBins(n.NativeHandle):
                                                     ctypes.byref(need), ctypes.byref(scale)))
         return ids, mask.view(np.bool_), float(scale.value)
 
-    def encode_labels(self, future, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    def encode_labels(self, future: ArrayLike, scale: float) -> tuple[np.ndarray, np.ndarray]:
         """Label ids of a future window with the context's ``scale``: ``(ids int32, attention_mask bool)``."""
         a = _series(future, "future")
         h = self._h()
@@ -84,7 +85,7 @@ class ChronosBins(n.NativeHandle):
                                                      ctypes.byref(need)))
         return ids, mask.view(np.bool_)
 
-    def decode(self, ids, scale: float) -> np.ndarray:
+    def decode(self, ids: ArrayLike, scale: float) -> np.ndarray:
         """Values of ``ids`` (1-D integers) at ``scale``: ``centers[clamp(id - n_special - 1)] * scale``, float32."""
         a = np.asarray(ids)
         if a.ndim != 1:
@@ -102,7 +103,7 @@ class ChronosBins(n.NativeHandle):
         )
 
 
-def _series(x, name: str) -> np.ndarray:
+def _series(x: ArrayLike, name: str) -> np.ndarray:
     a = n.float_array(x, name)
     if a.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {a.shape}")
@@ -113,7 +114,7 @@ def _u8(a: np.ndarray):
     return a.ctypes.data_as(ctypes.POINTER(ctypes.c_uint8))
 
 
-def _int32(v, name: str) -> int:
+def _int32(v: int, name: str) -> int:
     v = int(v)
     if not -2**31 <= v < 2**31:
         raise ValueError(f"{name} does not fit int32: {v}")

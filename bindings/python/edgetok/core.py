@@ -6,6 +6,7 @@ import json
 import os
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _native as n
 
@@ -21,7 +22,7 @@ def abi_version() -> tuple[int, int]:
     return v >> 16, v & 0xFFFF
 
 
-def build_info() -> dict:
+def build_info() -> dict[str, object]:
     """Build info: version, runtime, ISA level compiled/CPU, active vector path, ONNX Runtime version."""
     l = n.lib()
     need = ctypes.c_size_t(0)
@@ -32,11 +33,12 @@ def build_info() -> dict:
 
 
 def library_path() -> str:
-    """Path of the libedgetok.so this process loaded."""
+    """Path of the libedgetok.so this process loaded (loading it if needed)."""
+    n.lib()
     return str(n.find_library())
 
 
-def wav_info(path: str | os.PathLike) -> dict:
+def wav_info(path: str | os.PathLike) -> dict[str, int | float]:
     """Properties of a WAV file: sample_rate, channels, bits_per_sample, frames, duration_seconds."""
     info = n.WavInfo(struct_size=ctypes.sizeof(n.WavInfo))
     n.check(n.lib().edgetok_wav_info_read(os.fsencode(path), ctypes.byref(info)))
@@ -63,7 +65,7 @@ def read_wav(path: str | os.PathLike, sample_rate: int | None = None) -> tuple[n
     return samples, rate.value
 
 
-def write_wav(path: str | os.PathLike, samples: np.ndarray, sample_rate: int) -> None:
+def write_wav(path: str | os.PathLike, samples: ArrayLike, sample_rate: int) -> None:
     """Writes mono float32 samples (or [frames, channels]) as a 16-bit PCM WAV file."""
     a = n.float_array(samples, "samples")
     channels = 1 if a.ndim == 1 else a.shape[1]
@@ -72,7 +74,7 @@ def write_wav(path: str | os.PathLike, samples: np.ndarray, sample_rate: int) ->
     n.check(n.lib().edgetok_wav_write(os.fsencode(path), n.fptr(a), a.size, int(sample_rate), channels))
 
 
-def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+def resample(samples: ArrayLike, from_rate: int, to_rate: int) -> np.ndarray:
     """Band-limited, time-aligned resampling of a 1-D float32 signal."""
     a = n.float_array(samples, "samples")
     if a.ndim != 1:
@@ -80,3 +82,12 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     return n.two_call_float(
         lambda buf, cap, need: n.lib().edgetok_resample(n.fptr(a), a.size, int(from_rate), int(to_rate), buf, cap, need)
     )
+
+
+def read_series(path: str | os.PathLike, column: str | int | None = None) -> np.ndarray:
+    """Reads a univariate series as float32 (NaN = missing): one column of a CSV file (a header
+    name or a 0-based index; default: the last column whose cells are all numeric or missing) or a
+    1-D ``.npy`` file."""
+    p = os.fsencode(path)
+    col = None if column is None else str(column).encode("utf-8")
+    return n.two_call_float(lambda buf, cap, need: n.lib().edgetok_series_read(p, col, buf, cap, need))

@@ -5,6 +5,7 @@ import ctypes
 import os
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _native as n
 
@@ -12,19 +13,22 @@ _BIAS = {"frozen": 0, "drift": 1}
 _BATCH = {"independent": 0, "joint": 1}
 
 
-class Kairos:
+class Kairos(n.NativeHandle):
     """A loaded Kairos model folder (``config.json`` + ``model.safetensors``, Hugging Face layout).
 
     The model is immutable and may be shared between threads. Series are 1-D float32 arrays with NaN
-    for missing points; only the last ``context_length`` points are used.
+    for missing points; only the last ``context_length`` points are used. ``close()`` (or the end of a
+    ``with`` block) frees it; a closed model raises ValueError.
     """
+
+    _free = "edgetok_kairos_free"
 
     def __init__(self, folder: str | os.PathLike):
         handle = ctypes.c_void_p()
         n.check(n.lib().edgetok_kairos_load(os.fsencode(folder), ctypes.byref(handle)))
-        self._h = handle
+        self._handle = handle
         info = n.KairosInfo(struct_size=ctypes.sizeof(n.KairosInfo))
-        n.check(n.lib().edgetok_kairos_info_read(self._h, ctypes.byref(info)))
+        n.check(n.lib().edgetok_kairos_info_read(handle, ctypes.byref(info)))
         self.d_model = info.d_model
         self.d_kv = info.d_kv
         self.num_quantiles = info.num_quantiles
@@ -32,37 +36,14 @@ class Kairos:
         self.steps_per_forward = info.steps_per_forward
         self.max_horizon = info.max_horizon
 
-    def close(self) -> None:
-        """Frees the model (also done when the object is garbage-collected)."""
-        if getattr(self, "_h", None) and self._h.value:
-            n.lib().edgetok_kairos_free(self._h)
-            self._h = ctypes.c_void_p()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _handle(self):
-        if not self._h.value:
-            raise ValueError("the Kairos model was closed")
-        return self._h
-
     @staticmethod
-    def _series(x) -> np.ndarray:
+    def _series(x: ArrayLike) -> np.ndarray:
         a = n.float_array(x, "x")
         if a.ndim != 1:
             raise ValueError(f"x must be 1-D, got shape {a.shape}")
         return a
 
-    def tokenize(self, x, module: str | None = None) -> dict:
+    def tokenize(self, x: ArrayLike, module: str | None = None) -> dict[str, np.ndarray | float]:
         """Tokens of one series as numpy arrays.
 
         Returns a dict with ``embeddings`` (float32 [n, d_model], before [REG]), ``token_sizes``
@@ -71,7 +52,7 @@ class Kairos:
         encoder self-attention).
         """
         a = self._series(x)
-        l, h = n.lib(), self._handle()
+        l, h = n.lib(), self._h()
         count = ctypes.c_size_t(0)
         n.check(l.edgetok_kairos_tokenize(h, n.fptr(a), a.size, None, 0, None, 0, None, 0, None, ctypes.byref(count)))
         k = count.value
@@ -108,7 +89,7 @@ class Kairos:
         o.batch_mode = _BATCH[batch_mode]
         return o
 
-    def forecast(self, x, horizon: int, *, bias: str = "frozen", infer_is_positive: bool = False,
+    def forecast(self, x: ArrayLike, horizon: int, *, bias: str = "frozen", infer_is_positive: bool = False,
                  force_flip_invariance: bool = False, sort_quantiles: bool = False,
                  batch_mode: str = "independent") -> np.ndarray:
         """Quantile forecast: float32 [num_quantiles, horizon] for a 1-D ``x``, or
@@ -120,7 +101,7 @@ class Kairos:
         if a.ndim not in (1, 2):
             raise ValueError(f"x must be 1-D or 2-D, got shape {a.shape}")
         o = self._options(bias, infer_is_positive, force_flip_invariance, sort_quantiles, batch_mode)
-        l, h = n.lib(), self._handle()
+        l, h = n.lib(), self._h()
         horizon = int(horizon)
         if a.ndim == 1:
             out = n.two_call_float(lambda buf, cap, need: l.edgetok_kairos_forecast(

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import ctypes
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _native as n
 
+if TYPE_CHECKING:
+    from .audio import AudioCodec
 
-def _options(n_codebooks=None, bandwidth=None, context_frames=None) -> n.StreamOptions:
+
+def _options(n_codebooks: int | None = None, bandwidth: float | None = None,
+             context_frames: int | None = None) -> n.StreamOptions:
     o = n.StreamOptions()
     n.lib().edgetok_stream_options_init(ctypes.byref(o))
     if n_codebooks is not None:
@@ -29,7 +35,7 @@ def _options(n_codebooks=None, bandwidth=None, context_frames=None) -> n.StreamO
 class _Stream(n.NativeHandle):
     _free = ""
 
-    def __init__(self, codec, handle):
+    def __init__(self, codec: AudioCodec, handle: ctypes.c_void_p):
         self._codec = codec          # keeps the codec alive while the stream lives
         self._handle = handle
 
@@ -42,7 +48,8 @@ class EncoderStream(_Stream):
 
     _free = "edgetok_encoder_stream_free"
 
-    def __init__(self, codec, sample_rate: int, n_codebooks=None, bandwidth=None, context_frames=None):
+    def __init__(self, codec: AudioCodec, sample_rate: int, n_codebooks: int | None = None,
+                 bandwidth: float | None = None, context_frames: int | None = None):
         o = _options(n_codebooks, bandwidth, context_frames)
         handle = ctypes.c_void_p()
         n.check(n.lib().edgetok_encoder_stream_create(codec._h(), int(sample_rate), ctypes.byref(o), ctypes.byref(handle)))
@@ -53,7 +60,7 @@ class EncoderStream(_Stream):
         self.codebooks = k.value
         self.latency_samples = lat.value
 
-    def push(self, pcm) -> None:
+    def push(self, pcm: ArrayLike) -> None:
         """Appends float32 samples (1-D, or 2-D ``[samples, channels]`` for a multi-channel codec)."""
         a = n.float_array(pcm, "pcm")
         n.check(n.lib().edgetok_encoder_stream_push(self._h(), n.fptr(a), a.size))
@@ -89,7 +96,8 @@ class DecoderStream(_Stream):
 
     _free = "edgetok_decoder_stream_free"
 
-    def __init__(self, codec, n_codebooks=None, bandwidth=None, context_frames=None):
+    def __init__(self, codec: AudioCodec, n_codebooks: int | None = None, bandwidth: float | None = None,
+                 context_frames: int | None = None):
         o = _options(n_codebooks, bandwidth, context_frames)
         handle = ctypes.c_void_p()
         n.check(n.lib().edgetok_decoder_stream_create(codec._h(), ctypes.byref(o), ctypes.byref(handle)))
@@ -100,7 +108,7 @@ class DecoderStream(_Stream):
         self.latency_samples = lat.value
         self.channels = codec.channels
 
-    def push(self, codes) -> None:
+    def push(self, codes: ArrayLike) -> None:
         """Decodes integer codes ``[n, K]``."""
         c = np.asarray(codes)
         if not np.issubdtype(c.dtype, np.integer):

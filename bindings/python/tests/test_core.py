@@ -16,7 +16,7 @@ STEREO = SHARED / "data" / "audio" / "environmental" / "librosa" / "456440__insp
 
 def test_versions_and_build_info():
     assert edgetok.version() == "0.1.0"
-    assert edgetok.abi_version() == (1, 0)
+    assert edgetok.abi_version() == (1, 1)
     info = edgetok.build_info()
     assert info["runtime"] == "native-aot"
     assert info["onnxruntime"]
@@ -130,3 +130,26 @@ def test_last_error_is_thread_local(tmp_path):
     t.join()
     assert lib.edgetok_last_error() == main_msg
     assert other["msg"] != main_msg
+
+
+def test_read_series_csv_column_and_errors(tmp_path):
+    csv = SHARED / "data" / "timeseries" / "darts" / "AirPassengers.csv"
+    x = edgetok.read_series(csv)
+    assert x.dtype == np.float32 and x.shape == (144,) and x[0] == 112 and x[-1] == 432
+    np.testing.assert_array_equal(edgetok.read_series(csv, "#Passengers"), x)
+    np.testing.assert_array_equal(edgetok.read_series(csv, 1), x)
+    npy = tmp_path / "x.npy"
+    np.save(npy, x[:10])
+    np.testing.assert_array_equal(edgetok.read_series(npy), x[:10])
+    gaps = tmp_path / "gaps.csv"
+    gaps.write_text("t,v\n0,1.5\n1,\n2,NA\n3,4\n")
+    np.testing.assert_array_equal(np.isnan(edgetok.read_series(gaps)), [False, True, True, False])
+    with pytest.raises(edgetok.EdgeTokError, match="AirPassengers.csv:2") as e:
+        edgetok.read_series(csv, "Month")
+    assert e.value.status == 4
+    with pytest.raises(edgetok.EdgeTokError, match="no column 'x'") as e:
+        edgetok.read_series(csv, "x")
+    assert e.value.status == 6
+    with pytest.raises(edgetok.EdgeTokError) as e:
+        edgetok.read_series(tmp_path / "missing.csv")
+    assert e.value.status == 6

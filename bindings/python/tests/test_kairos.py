@@ -96,5 +96,11 @@ def test_errors(model, series_a):
 def test_closed_model_is_refused(series_a):
     m = edgetok.Kairos(GOLDEN)
     m.close()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Kairos is closed"):
         m.forecast(series_a, 10)
+    m.close()   # closing twice is harmless
+    with edgetok.Kairos(GOLDEN) as m:
+        assert not m.closed and m.forecast(series_a, 4).shape == (m.num_quantiles, 4)
+    assert m.closed
+    with pytest.raises(ValueError):
+        m.tokenize(series_a)
