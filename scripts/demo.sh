@@ -26,13 +26,13 @@ echo "## Kairos (models/kairos-mini, trained by us; evaluation in models/kairos-
   --output "$OUT/forecast.npy" --svg "$OUT/forecast.svg"
 echo
 echo "## Kairos tokens of the same series (dynamic patches, [REG], RoPE tables)"
-"$BIN" ts tokenize --model models/kairos-mini --input "$SERIES" --output-dir "$OUT/tokens"
+"$BIN" ts tokenize --model models/kairos-mini --input "$SERIES" --output-dir "$OUT/tokens" --svg "$OUT/patch-sizes.svg"
 echo
 echo "## Chronos mean-scale bins (weight-free ids)"
 "$BIN" ts bins --input "$SERIES" --output "$OUT/bins.npy"
 echo
 echo "## Lyra v2 (real pretrained SoundStream, run natively): speech -> codes at 3.2 kbps -> speech, with metrics"
-"$BIN" audio stream-encode --model lyra-v2 --input "$SPEECH" --chunk-ms 20 --output "$OUT/lyra-codes.npy"
+"$BIN" audio stream-encode --model lyra-v2 --input "$SPEECH" --chunk-ms 20 --output "$OUT/lyra-codes.npy" --svg "$OUT/lyra-codes.svg"
 "$BIN" audio roundtrip --model lyra-v2 --input "$SPEECH" --bitrate 3.2 --output "$OUT/lyra-3k2.wav" --metrics
 echo
 echo "## mu-law (weight-free) and the tiny EnCodec (golden weights, manifest in models/)"
@@ -41,4 +41,4 @@ TINY=(--model "$SHARED/golden/encodec-24k-tiny" --manifest "$ROOT/models/encodec
 "$BIN" audio encode "${TINY[@]}" --input "$SPEECH" --bandwidth 1.8 --output "$OUT/encodec-codes.npy"
 "$BIN" audio decode "${TINY[@]}" --input "$OUT/encodec-codes.npy" --output "$OUT/encodec-decoded.wav"
 echo
-echo "outputs: $OUT (forecast.svg is the fan chart)"
+echo "outputs: $OUT (SVG pictures: forecast.svg fan chart, patch-sizes.svg router map, lyra-codes.svg codes heatmap)"

@@ -16,6 +16,7 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkgconf)
 # corpus tokenization (edgetok.corpus) and its LocalCluster test.
 /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
 /usr/bin/python3 -c 'import distributed' >/dev/null 2>&1 || need+=(python3-distributed)
+command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin)   # renders the CLI's SVG pictures in tests
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" != 0 ] && SUDO=sudo

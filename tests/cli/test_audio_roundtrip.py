@@ -1,4 +1,5 @@
-"""`edgetok audio roundtrip --model lyra-v2`: model search path, output WAV, metrics (text and JSON), errors."""
+"""`edgetok audio roundtrip --model lyra-v2`: model search path, output WAV, metrics (text and JSON), errors;
+--bitrate is the older name of --bandwidth and still works."""
 import json
 import os
 import subprocess
@@ -58,7 +59,7 @@ def test_roundtrip_text_output_and_default_bitrate(tmp_path):
     out = tmp_path / "out.wav"
     r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--output", str(out), "--metrics")
     assert r.returncode == 0, r.stderr
-    assert "9.2 kbps (46 of 46 RVQ levels)" in r.stdout
+    assert "9.2 kbps (46 of 46 codebooks)" in r.stdout
     for label in ("STOI", "SI-SNR", "LSD", "MCD", "delay          0 samples"):
         assert label in r.stdout
     # Without --metrics only the codec runs.
@@ -87,11 +88,22 @@ def test_errors(tmp_path):
     assert r.returncode == 1 and "not found" in r.stderr and "EDGETOK_MODEL_PATH" in r.stderr
     r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--bitrate", "5.1", "--output", str(out))
     assert r.returncode == 1 and "3.2, 6.0, 9.2" in r.stderr
+    r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--bandwidth", "5.1", "--output", str(out))
+    assert r.returncode == 1 and "3.2, 6.0, 9.2" in r.stderr
     r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(tmp_path / "missing.wav"), "--output", str(out))
     assert r.returncode == 1
     r = run("audio", "roundtrip", "--model", str(tmp_path), "--input", str(CLIP), "--output", str(out))
-    assert r.returncode == 1 and "not a supported audio codec" in r.stderr
+    assert r.returncode == 1 and "edgetok.json" in r.stderr
     r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP))
     assert r.returncode == 2 and "--output" in r.stderr
     r = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--output", str(out), "--bogus", "1")
     assert r.returncode == 2
+
+
+def test_bandwidth_and_codebooks_select_the_levels(tmp_path):
+    out = tmp_path / "out.wav"
+    a = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--bandwidth", "6.0", "--output", str(out), "--json")
+    b = run("audio", "roundtrip", "--model", "lyra-v2", "--input", str(CLIP), "--codebooks", "30", "--output", str(out), "--json")
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    ja, jb = json.loads(a.stdout), json.loads(b.stdout)
+    assert ja["levels"] == jb["levels"] == ja["codebooks"] == 30 and ja["bitrate_kbps"] == 6.0

@@ -60,7 +60,8 @@ def test_audio_probe_on_real_wav():
     (["audio", "probe", "--input", "/nonexistent.wav"], 1, "not found"),
     (["audio", "probe", "--input", str(SHARED / "data" / "timeseries" / "darts" / "AirPassengers.csv")], 1, "not a readable WAV"),
     (["audio", "probe", "--input", "x.wav", "--rate", "abc"], 2, "--rate must be an integer"),
-    (["info", "--rate"], 2, "needs a value"),
+    (["audio", "probe", "--input", "x.wav", "--rate"], 2, "--rate needs a value"),
+    (["info", "--rate"], 2, "unknown option --rate"),
 ])
 def test_bad_input_gives_one_line_and_nonzero_exit(args, code, fragment):
     r = run(*args)

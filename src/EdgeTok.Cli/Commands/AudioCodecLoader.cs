@@ -6,7 +6,8 @@ namespace EdgeTok.Cli.Commands;
 internal static class AudioCodecLoader
 {
     public const string Options =
-        "--model DIR      model folder holding edgetok.json, or 'mulaw' for the weight-free 8-bit mu-law codec\n" +
+        "--model DIR|NAME model folder (edgetok.json, or Lyra's .tflite files), a model name looked up in\n" +
+        "                 $EDGETOK_MODEL_PATH (':'-separated) then models/ (e.g. lyra-v2), or 'mulaw' (weight-free)\n" +
         "--manifest FILE  a manifest elsewhere; the files it names resolve relative to --model\n" +
         "--threads N      ONNX Runtime threads (default 1)";
 

@@ -7,7 +7,7 @@ internal sealed class AudioInfoCommand : ICommand
 {
     public string[] Path => ["audio", "info"];
     public string Summary => "properties of an audio codec model (rates, codebooks, bandwidths)";
-    public string Usage => "usage: edgetok audio info --model DIR [--manifest FILE] [--threads N] [--json]\n\n" + AudioCodecLoader.Options;
+    public string Usage => "usage: edgetok audio info --model DIR|NAME [--manifest FILE] [--threads N] [--json]\n\n" + AudioCodecLoader.Options;
     public string[] Flags => ["json"];
 
     public int Execute(Args args, TextWriter stdout, TextWriter stderr)

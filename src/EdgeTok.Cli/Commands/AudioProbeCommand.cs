@@ -30,8 +30,8 @@ internal sealed class AudioProbeCommand : ICommand
         if (json)
         {
             stdout.WriteLine(string.Format(inv,
-                "{{\"path\":\"{0}\",\"sample_rate\":{1},\"channels\":{2},\"bits_per_sample\":{3},\"encoding\":\"{4}\",\"frames\":{5},\"duration_s\":{6:F6},\"mono_rate\":{7},\"mono_samples\":{8},\"peak\":{9:F6},\"rms_dbfs\":{10}}}",
-                input.Replace("\\", "\\\\").Replace("\"", "\\\""), clip.SampleRate, clip.Channels, clip.SourceBitsPerSample, clip.SourceEncoding,
+                "{{\"input\":{0},\"sample_rate\":{1},\"channels\":{2},\"bits_per_sample\":{3},\"encoding\":\"{4}\",\"frames\":{5},\"duration_s\":{6:F6},\"mono_rate\":{7},\"mono_samples\":{8},\"peak\":{9:F6},\"rms_dbfs\":{10}}}",
+                AudioEncodeCommand.Json(input), clip.SampleRate, clip.Channels, clip.SourceBitsPerSample, clip.SourceEncoding,
                 clip.Frames, clip.DurationSeconds, mono.SampleRate, mono.Samples.Length, peak, double.IsFinite(rmsDb) ? rmsDb.ToString("F2", inv) : "null"));
             return 0;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeTok.Audio.Codecs;
 using EdgeTok.Audio.Lyra;
 using EdgeTok.Audio.Metrics;
 using EdgeTok.IO.Audio;
@@ -10,39 +11,66 @@ namespace EdgeTok.Cli.Commands;
 internal sealed class AudioRoundtripCommand : ICommand
 {
     public string[] Path => ["audio", "roundtrip"];
-    public string Summary => "encode + decode a WAV file with a neural codec (lyra-v2), with quality metrics";
+    public string Summary => "encode + decode a WAV file with a codec (e.g. lyra-v2), with quality metrics";
     public string Usage =>
-        "usage: edgetok audio roundtrip --model lyra-v2 --input IN.wav [--bitrate KBPS] --output OUT.wav [--metrics] [--json]\n\n" +
-        "Reads IN.wav (mono mix, resampled to 16 kHz), encodes it at KBPS (3.2, 6.0 or 9.2; default 9.2) and\n" +
-        "writes the decoded 16 kHz 16-bit audio, trimmed to the input length. --model is a model name looked up\n" +
-        "in $EDGETOK_MODEL_PATH (':'-separated folders), then models/ beside the binary and the source tree, or a\n" +
-        "folder path. --metrics measures STOI, SI-SNR, log-spectral distance and mel-cepstral distortion of the\n" +
-        "output against the 16 kHz input (codec delay 0: Lyra has no look-ahead). --json prints one JSON object.";
+        "usage: edgetok audio roundtrip --model DIR|NAME --input IN.wav [--bandwidth KBPS | --codebooks N]\n" +
+        "                               --output OUT.wav [--metrics] [--manifest FILE] [--threads N]\n" +
+        "                               [--json] [--quiet]\n\n" +
+        AudioCodecLoader.Options + "\n\n" +
+        "Reads IN.wav (mixed to the codec's channels, resampled to its rate), encodes it and writes the decoded\n" +
+        "audio as 16-bit PCM at the codec's rate, trimmed to the input length. Default: all codebooks (Lyra:\n" +
+        "9.2 kbps); for Lyra --bandwidth must be one of its operating points 3.2, 6.0, 9.2 (--bitrate is an\n" +
+        "older name for it). --metrics measures STOI, SI-SNR, log-spectral distance and mel-cepstral\n" +
+        "distortion of the output against the resampled input (mono mixes; no delay compensation).";
     public string[] Flags => ["metrics", "json"];
 
     public int Execute(Args args, TextWriter stdout, TextWriter stderr)
     {
-        string model = args.Require("model");
+        args.Alias("bitrate", "bandwidth");
         string input = args.Require("input");
         string outPath = args.Require("output");
-        double kbps = args.GetDouble("bitrate") ?? 9.2;
+        double? bandwidth = args.GetDouble("bandwidth");
+        int? codebooks = args.GetInt("codebooks", 1, 1 << 16);
         bool metrics = args.Flag("metrics");
         bool json = args.Flag("json");
+        if (bandwidth is not null && codebooks is not null) throw new UsageException("give --bandwidth or --codebooks, not both");
+        var spec = AudioCodecLoader.Read(args);
         args.EnsureAllUsed();
 
-        string folder = ModelLocator.Resolve(model);
-        if (!File.Exists(System.IO.Path.Combine(folder, "soundstream_encoder.tflite")))
-            throw EdgeTokException.Unsupported($"'{folder}' is not a supported audio codec model (supported: lyra-v2, a folder with soundstream_encoder.tflite, quantizer.tflite, lyragan.tflite)");
-        int levels = LyraQuantizer.LevelsForBitrate(kbps);
-        var codec = LyraCodec.Load(folder);
-        var pcm = WavReader.ReadMono(input, LyraCodec.SampleRate).Samples;
-        if (pcm.Length == 0) throw EdgeTokException.Argument($"'{input}' holds no audio");
-        var codes = codec.Encode(pcm, levels);
-        var decoded = codec.Decode(codes).AsSpan(0, pcm.Length).ToArray();
-        WavWriter.Write(outPath, decoded, LyraCodec.SampleRate);
-        var q = metrics ? AudioQuality.Compute(pcm, decoded, LyraCodec.SampleRate, delaySamples: 0) : null;
-        int frames = codes.Length / codec.Levels;
+        using var progress = ProgressReporter.Create(stderr, !json && !args.Quiet);
+        progress.Stage("loading");
+        using var codec = spec.Load();
+        var info = codec.Info;
+        // Lyra was trained at three bitrates only; any other is refused rather than rounded.
+        if (codec is LyraAudioCodec && bandwidth is { } kbps)
+        {
+            codebooks = LyraQuantizer.LevelsForBitrate(kbps);
+            bandwidth = null;
+        }
+        progress.Stage("reading");
+        var clip = WavReader.Read(input);
+        progress.Stage("resampling");
+        var layout = codec.ToCodecLayout(clip);
+        int samples = layout.Frames;
+        progress.Stage("encoding", layout.DurationSeconds, "s");
+        var codes = codec.Encode(layout.Samples, layout.SampleRate, new AudioEncodeOptions { BandwidthKbps = bandwidth, Codebooks = codebooks, Progress = progress });
+        progress.Stage("decoding", layout.DurationSeconds, "s");
+        var decoded = codec.Decode(codes, progress);
+        progress.Stage("writing");
+        WavWriter.Write(outPath, decoded, info.SampleRate, info.Channels);
+        AudioQualityReport? q = null;
+        if (metrics)
+        {
+            progress.Stage("metrics");
+            var reference = layout.Channels == 1 ? layout.Samples : layout.ToMono().Samples;
+            var output = info.Channels == 1 ? decoded : new AudioClip(decoded, info.SampleRate, info.Channels).ToMono().Samples;
+            int n = Math.Min(reference.Length, output.Length);
+            q = AudioQuality.Compute(reference.AsSpan(0, n), output.AsSpan(0, n), info.SampleRate, delaySamples: 0);
+        }
+        progress.Dispose();
 
+        double bitrate = info.BitrateKbps(codes.Codebooks);
+        string? folder = string.Equals(spec.Model, AudioCodec.MuLawModelName, StringComparison.OrdinalIgnoreCase) ? null : ModelLocator.Find(spec.Model);
         var inv = CultureInfo.InvariantCulture;
         if (json)
         {
@@ -50,13 +78,14 @@ internal sealed class AudioRoundtripCommand : ICommand
                 "{{\"stoi\":{0},\"si_snr_db\":{1},\"lsd_db\":{2},\"mcd_db\":{3},\"delay_samples\":{4},\"samples\":{5}}}",
                 Num(q.Stoi), Num(q.SiSnrDb), Num(q.LsdDb), Num(q.McdDb), q.DelaySamples, q.Samples);
             stdout.WriteLine(string.Format(inv,
-                "{{\"model\":\"lyra-v2\",\"model_path\":{0},\"input\":{1},\"output\":{2},\"sample_rate\":{3},\"samples\":{4},\"bitrate_kbps\":{5},\"levels\":{6},\"frames\":{7},\"metrics\":{8}}}",
-                Str(folder), Str(input), Str(outPath), LyraCodec.SampleRate, pcm.Length, Num(kbps), levels, frames, m));
+                "{{\"model\":{0},\"model_path\":{1},\"codec\":{2},\"input\":{3},\"output\":{4},\"sample_rate\":{5},\"channels\":{6},\"samples\":{7},\"bitrate_kbps\":{8},\"codebooks\":{9},\"levels\":{9},\"frames\":{10},\"metrics\":{11}}}",
+                AudioEncodeCommand.Json(info.Name), folder is null ? "null" : AudioEncodeCommand.Json(folder), AudioEncodeCommand.Json(info.Kind),
+                AudioEncodeCommand.Json(input), AudioEncodeCommand.Json(outPath), info.SampleRate, info.Channels, samples, Num(bitrate), codes.Codebooks, codes.Frames, m));
             return 0;
         }
-        stdout.WriteLine($"model          lyra-v2 ({folder})");
-        stdout.WriteLine(string.Format(inv, "bitrate        {0} kbps ({1} of {2} RVQ levels)", kbps, levels, codec.Levels));
-        stdout.WriteLine(string.Format(inv, "audio          {0} samples at {1} Hz, {2} frames of 20 ms", pcm.Length, LyraCodec.SampleRate, frames));
+        stdout.WriteLine($"model          {info.Name} ({folder ?? info.Kind})");
+        stdout.WriteLine(string.Format(inv, "bitrate        {0:0.###} kbps ({1} of {2} codebooks)", bitrate, codes.Codebooks, info.Codebooks));
+        stdout.WriteLine(string.Format(inv, "audio          {0} samples at {1} Hz, {2} frames of {3:0.###} ms", samples, info.SampleRate, codes.Frames, 1000 / info.FrameRate));
         stdout.WriteLine($"output         {outPath}");
         if (q is not null)
         {
@@ -71,6 +100,4 @@ internal sealed class AudioRoundtripCommand : ICommand
 
     // JSON has no infinity: an exact copy's SI-SNR is written as null.
     private static string Num(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "null";
-
-    private static string Str(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

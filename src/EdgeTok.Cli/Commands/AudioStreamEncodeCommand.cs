@@ -16,23 +16,24 @@ internal sealed class AudioStreamEncodeCommand : ICommand
     public string[] Path => ["audio", "stream-encode"];
     public string Summary => "stream audio (WAV, or raw s16le from stdin) through a streaming encoder to codes (.npy)";
     public string Usage =>
-        "usage: edgetok audio stream-encode --model M --input IN.wav|- [--input-rate HZ] [--chunk-ms MS]\n" +
+        "usage: edgetok audio stream-encode --model DIR|NAME --input IN.wav|- [--input-rate HZ] [--chunk-ms MS]\n" +
         "                                   [--bandwidth KBPS | --codebooks N] [--context-frames W]\n" +
-        "                                   --output CODES.npy [--manifest FILE] [--threads N] [--json]\n\n" +
+        "                                   --output CODES.npy [--svg CODES.svg] [--manifest FILE] [--threads N]\n" +
+        "                                   [--json] [--quiet]\n\n" +
         AudioCodecLoader.Options + "\n\n" +
-        "--model also takes a model name (e.g. lyra-v2), searched in $EDGETOK_MODEL_PATH, then models/.\n" +
         "--input -        raw signed 16-bit little-endian PCM on stdin at --input-rate, with the codec's\n" +
         "                 channel count, interleaved (fits a pipeline: arecord -t raw ... | edgetok ...)\n" +
         "--chunk-ms MS    push size in milliseconds of input (default 20); a WAV is pushed chunk by chunk\n" +
-        "--context-frames offline-only ONNX codecs: left-context window W in frames (default 32)\n" +
+        "--context-frames W  offline-only ONNX codecs: left-context window in frames (default 32)\n" +
         "The stream resamples inside; Lyra and mu-law give exactly the codes of `audio encode`.\n" +
-        "Writes int32 codes [T, K], frame-major.";
+        "Writes int32 codes [T, K], frame-major; --svg also draws them as a heatmap (codebook × time).";
     public string[] Flags => ["json"];
 
     public int Execute(Args args, TextWriter stdout, TextWriter stderr)
     {
         string input = args.Require("input");
         string output = args.Require("output");
+        string? svg = args.Get("svg");
         int? inputRate = args.GetInt("input-rate", 1, AudioConvert.MaxSampleRate);
         double chunkMs = args.GetDouble("chunk-ms") ?? 20;
         double? bandwidth = args.GetDouble("bandwidth");
@@ -46,6 +47,8 @@ internal sealed class AudioStreamEncodeCommand : ICommand
         if (!fromStdin && inputRate is not null) throw new UsageException("--input-rate is only for raw PCM on stdin (a WAV states its rate)");
         var spec = AudioCodecLoader.Read(args);
         args.EnsureAllUsed();
+        using var progress = ProgressReporter.Create(stderr, !json && !args.Quiet);
+        progress.Stage("loading");
         using var codec = spec.Load();
         var info = codec.Info;
 
@@ -54,6 +57,7 @@ internal sealed class AudioStreamEncodeCommand : ICommand
         if (fromStdin) rate = inputRate!.Value;
         else
         {
+            progress.Stage("reading");
             clip = WavReader.Read(input);
             if (clip.Channels != info.Channels)
             {
@@ -89,11 +93,16 @@ internal sealed class AudioStreamEncodeCommand : ICommand
 
         if (clip is not null)
         {
+            progress.Stage("streaming", clip.DurationSeconds, "s");
             for (int at = 0; at < clip.Frames; at += chunkFrames)
+            {
                 Push(clip.Samples.AsSpan(at * ch, Math.Min(chunkFrames, clip.Frames - at) * ch));
+                progress.Report((double)Math.Min(clip.Frames, at + chunkFrames) / clip.Frames);
+            }
         }
         else
         {
+            progress.Stage("streaming");
             // Reads whole chunks as they arrive; a short read (pipe) is topped up before pushing so
             // pushes keep the chunk size, and a final partial chunk is pushed at end of input.
             using var stdin = Console.OpenStandardInput();
@@ -111,6 +120,7 @@ internal sealed class AudioStreamEncodeCommand : ICommand
                 filled = 0;
             }
             odd = filled % (2 * ch);
+            if (odd != 0) progress.Dispose(); // the warning gets a clean line
             if (odd != 0) stderr.WriteLine($"warning: ignoring {odd} trailing byte(s) that do not form a whole sample frame");
             int whole = filled - odd;
             if (whole > 0)
@@ -123,7 +133,10 @@ internal sealed class AudioStreamEncodeCommand : ICommand
         Drain();
         total.Stop();
         int frames = codes.Count / k;
-        NpyWriter.WriteInt32(output, codes.ToArray(), frames, k);
+        var all = codes.ToArray();
+        NpyWriter.WriteInt32(output, all, frames, k);
+        if (svg is not null) AudioEncodeCommand.WriteHeatmap(svg, all, frames, k, info, $"{(fromStdin ? "stdin" : System.IO.Path.GetFileName(input))}: {info.Name} codes (streamed)");
+        progress.Dispose();
 
         var inv = CultureInfo.InvariantCulture;
         double audioSec = (double)samplesIn / rate;
@@ -132,15 +145,16 @@ internal sealed class AudioStreamEncodeCommand : ICommand
         if (json)
         {
             stdout.WriteLine(string.Format(inv,
-                "{{\"input\":{0},\"input_rate\":{1},\"chunk_ms\":{2},\"pushes\":{3},\"input_samples\":{4},\"codec\":{5},\"sample_rate\":{6},\"frames\":{7},\"codebooks\":{8},\"latency_ms\":{9},\"worst_push_ms\":{10},\"real_time_factor\":{11},\"output\":{12}}}",
+                "{{\"input\":{0},\"input_rate\":{1},\"chunk_ms\":{2},\"pushes\":{3},\"input_samples\":{4},\"codec\":{5},\"sample_rate\":{6},\"frames\":{7},\"codebooks\":{8},\"latency_ms\":{9},\"worst_push_ms\":{10},\"real_time_factor\":{11},\"output\":{12},\"svg\":{13}}}",
                 AudioEncodeCommand.Json(input), rate, chunkMs.ToString("R", inv), pushes, samplesIn, AudioEncodeCommand.Json(info.Kind), info.SampleRate,
-                frames, k, latencyMs.ToString("R", inv), worstMs.ToString("0.###", inv), rtf.ToString("0.####", inv), AudioEncodeCommand.Json(output)));
+                frames, k, latencyMs.ToString("R", inv), worstMs.ToString("0.###", inv), rtf.ToString("0.####", inv), AudioEncodeCommand.Json(output), AudioEncodeCommand.Json(svg)));
             return 0;
         }
         stdout.WriteLine(string.Format(inv, "input          {0} ({1} Hz, {2} pushes of {3} ms)", fromStdin ? "stdin (s16le)" : input, rate, pushes, chunkMs));
         stdout.WriteLine(string.Format(inv, "codec          {0} at {1} Hz, latency {2:0.###} ms (frame + look-ahead)", info.Name, info.SampleRate, latencyMs));
         stdout.WriteLine(string.Format(inv, "codes          [{0}, {1}] int32 -> {2}", frames, k, output));
         stdout.WriteLine(string.Format(inv, "speed          real-time factor {0:0.####}, slowest push {1:0.###} ms", rtf, worstMs));
+        if (svg is not null) stdout.WriteLine($"wrote {svg} (codes heatmap)");
         return 0;
     }
 

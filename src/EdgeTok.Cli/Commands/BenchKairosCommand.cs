@@ -13,21 +13,23 @@ internal sealed class BenchKairosCommand : ICommand
     public string[] Path => ["bench", "kairos"];
     public string Summary => "milliseconds per Kairos forecast and tokenize";
     public string Usage =>
-        "usage: edgetok bench kairos --model DIR --input FILE [--column NAME] --horizon H [--context N]\n" +
+        "usage: edgetok bench kairos --model DIR --input FILE [--column NAME] --horizon H [--context-length N]\n" +
         "                            [--iterations N] [--threads N] [--output OUT.npy] [--json]\n\n" +
+        SeriesInput.Text + "\n" +
         "Warms up, then times N forecasts (default 10) and N tokenizes of the series (single thread; with\n" +
         "--threads T each iteration runs T copies concurrently). Prints the median and min–max per iteration.\n" +
-        "--context N keeps only the last N points (scaling studies); --output writes the warm-up forecast\n" +
-        "as float32 [9, H] so a reference can be checked against it.";
+        "--context-length N keeps only the last N points (scaling studies; --context is an older name);\n" +
+        "--output writes the warm-up forecast as float32 [9, H] so a reference can be checked against it.";
     public string[] Flags => ["json"];
 
     public int Execute(Args args, TextWriter stdout, TextWriter stderr)
     {
+        args.Alias("context", "context-length");
         string model = args.Require("model");
         string input = args.Require("input");
         string? column = args.Get("column");
         int horizon = args.GetInt("horizon", 1, KairosModel.MaxHorizon) ?? throw new UsageException("missing required option --horizon");
-        int? context = args.GetInt("context", 1, 1 << 20);
+        int? context = args.GetInt("context-length", 1, 1 << 20);
         int iterations = args.GetInt("iterations", 1, 100000) ?? 10;
         int threads = args.GetInt("threads", 1, 256) ?? 1;
         string? output = args.Get("output");

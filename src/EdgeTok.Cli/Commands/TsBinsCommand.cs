@@ -17,9 +17,9 @@ internal sealed class TsBinsCommand : ICommand
     public string Usage =>
         "usage: edgetok ts bins --input FILE [--column NAME] --output IDS.npy [--mask MASK.npy]\n" +
         "                       [--context-length N] [--no-eos] [--json]\n\n" +
-        "FILE is a CSV (a numeric column, by name or 0-based index; default: the last numeric column;\n" +
-        "empty/NA/NaN cells are missing) or a 1-D .npy. Writes int32 ids [n] to IDS.npy, where\n" +
-        "n = min(length, context length) + 1: the last N values (default 512) followed by the EOS id 1.\n" +
+        SeriesInput.Text + "\n" +
+        "Writes int32 ids [n] to IDS.npy, where n = min(length, context length) + 1: the last N values\n" +
+        "(--context-length, default 512) followed by the EOS id 1.\n" +
         "Missing values get the pad id 0 with mask 0; --mask writes that attention mask as uint8 [n]\n" +
         "(1 = observed or EOS). Prints the scale, which decoding needs: value = center[id - 3] * scale.\n" +
         "Infinite values are an error.";

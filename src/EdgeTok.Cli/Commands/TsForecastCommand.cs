@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using EdgeTok.IO.Npy;
 using EdgeTok.IO.TimeSeries;
 using EdgeTok.TimeSeries.Kairos;
@@ -12,11 +13,13 @@ internal sealed class TsForecastCommand : ICommand
     public string Summary => "Kairos quantile forecast of a series";
     public string Usage =>
         "usage: edgetok ts forecast --model DIR --input FILE [--column NAME] --horizon H [--bias frozen|drift]\n" +
-        "                           [--infer-positive] [--flip-invariance] [--output OUT.npy] [--svg CHART.svg]\n\n" +
-        "FILE is a 1-D float32 .npy or a CSV (numeric column; NaN or empty for missing). Prints a table of the\n" +
-        "quantiles and, with --output, writes float32 [9, H] (quantiles 0.1..0.9); --svg writes a fan chart.\n" +
-        "--bias drift emulates the reference's in-forward router-bias update (default: frozen).";
-    public string[] Flags => ["infer-positive", "flip-invariance"];
+        "                           [--infer-positive] [--flip-invariance] [--output OUT.npy] [--svg CHART.svg] [--json]\n\n" +
+        SeriesInput.Text + "\n" +
+        "Prints a table of the quantiles and, with --output, writes float32 [9, H] (quantiles 0.1..0.9);\n" +
+        "--svg writes a fan chart (history, quantile bands, median).\n" +
+        "--bias drift emulates the reference's in-forward router-bias update (default: frozen).\n" +
+        "--json prints one JSON object instead of the table: the quantile levels and every forecast value.";
+    public string[] Flags => ["infer-positive", "flip-invariance", "json"];
 
     public int Execute(Args args, TextWriter stdout, TextWriter stderr)
     {
@@ -34,12 +37,21 @@ internal sealed class TsForecastCommand : ICommand
         bool flip = args.Flag("flip-invariance");
         string? output = args.Get("output");
         string? svg = args.Get("svg");
+        bool json = args.Flag("json");
         args.EnsureAllUsed();
 
         var series = TimeSeriesReader.Read(input, column);
         var m = KairosModel.Load(model);
         var f = m.Forecast(series.Values, horizon, new KairosForecastOptions { GateBiasMode = bias, InferIsPositive = positive, ForceFlipInvariance = flip });
         if (output is not null) NpyWriter.WriteFloat32(output, f.Values, f.NumQuantiles, horizon);
+        if (svg is not null)
+            File.WriteAllText(svg, Visualization.ForecastFanChart.Render(series.Values, f.Series(0), f.QuantileLevels,
+                $"{System.IO.Path.GetFileName(input)} ({series.Column}): {System.IO.Path.GetFileName(System.IO.Path.GetFullPath(model).TrimEnd('/'))} forecast, horizon {horizon}"));
+        if (json)
+        {
+            stdout.WriteLine(Json(input, series, horizon, bias, positive, flip, f, output, svg));
+            return 0;
+        }
 
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine($"{series.Values.Length} points ({series.Column}), horizon {horizon}, bias {(bias == KairosGateBiasMode.Frozen ? "frozen" : "drift")}{(positive ? ", infer-positive" : "")}{(flip ? ", flip-invariance" : "")}");
@@ -58,12 +70,41 @@ internal sealed class TsForecastCommand : ICommand
             prev = t;
         }
         if (output is not null) stdout.WriteLine($"wrote {output} (float32 [{f.NumQuantiles}, {horizon}])");
-        if (svg is not null)
-        {
-            File.WriteAllText(svg, Visualization.ForecastFanChart.Render(series.Values, f.Series(0), f.QuantileLevels,
-                $"{System.IO.Path.GetFileName(input)} ({series.Column}): {System.IO.Path.GetFileName(System.IO.Path.GetFullPath(model).TrimEnd('/'))} forecast, horizon {horizon}"));
-            stdout.WriteLine($"wrote {svg} (fan chart)");
-        }
+        if (svg is not null) stdout.WriteLine($"wrote {svg} (fan chart)");
         return 0;
+    }
+
+    private static string Json(string input, IO.TimeSeries.TimeSeriesData series, int horizon, KairosGateBiasMode bias, bool positive, bool flip,
+        KairosForecast f, string? output, string? svg)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("input", input);
+            w.WriteString("column", series.Column);
+            w.WriteNumber("points", series.Values.Length);
+            w.WriteNumber("horizon", horizon);
+            w.WriteString("bias", bias == KairosGateBiasMode.Frozen ? "frozen" : "drift");
+            w.WriteBoolean("infer_positive", positive);
+            w.WriteBoolean("flip_invariance", flip);
+            w.WriteStartArray("quantile_levels");
+            foreach (var q in f.QuantileLevels) w.WriteNumberValue(q);
+            w.WriteEndArray();
+            // [levels][horizon]; JSON has no NaN, so a non-finite value (never expected) is null.
+            w.WriteStartArray("quantiles");
+            for (int k = 0; k < f.NumQuantiles; k++)
+            {
+                w.WriteStartArray();
+                foreach (var v in f.Row(0, k))
+                    if (float.IsFinite(v)) w.WriteNumberValue(v); else w.WriteNullValue();
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            if (output is null) w.WriteNull("output"); else w.WriteString("output", output);
+            if (svg is null) w.WriteNull("svg"); else w.WriteString("svg", svg);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

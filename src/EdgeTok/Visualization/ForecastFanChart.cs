@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
+using static EdgeTok.Visualization.SvgText;
 
 namespace EdgeTok.Visualization;
 
 /// <summary>
 /// Renders a quantile forecast as a fan chart in SVG: the last part of the history as a line, the
 /// forecast as nested bands between symmetric quantile pairs (outermost lightest) and the median
-/// as a line. Self-contained SVG 1.1, no scripts or external resources.
+/// as a line, over round value ticks and an index axis (positions in the input series, continued by
+/// the forecast steps). Self-contained SVG 1.1, no scripts or external resources.
 /// </summary>
 public static class ForecastFanChart
 {
@@ -23,7 +25,8 @@ public static class ForecastFanChart
             throw EdgeTokException.Argument($"quantiles must hold levels × horizon values; got {quantiles.Length} values for {q} levels");
         int horizon = quantiles.Length / q;
         if (historyPoints <= 0) historyPoints = Math.Max(48, 4 * horizon);
-        var hist = history[Math.Max(0, history.Length - historyPoints)..];
+        int histStart = Math.Max(0, history.Length - historyPoints);
+        var hist = history[histStart..];
 
         // Value range over what is drawn, ignoring NaN and Inf.
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
@@ -34,27 +37,33 @@ public static class ForecastFanChart
         double pad = (hi - lo) * 0.05;
         lo -= pad; hi += pad;
 
-        const double W = 900, H = 420, L = 70, R = 20, T = 40, B = 40;
+        const double W = 900, H = 430, L = 70, R = 20, T = 40, B = 50;
         int total = hist.Length + horizon;
         double X(int i) => L + (W - L - R) * i / Math.Max(1, total - 1);
         double Y(double v) => T + (H - T - B) * (1 - (v - lo) / (hi - lo));
         var inv = CultureInfo.InvariantCulture;
-        string F(double d) => d.ToString("0.##", inv);
 
         var sb = new StringBuilder();
-        sb.Append(inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        sb.Append(Header(W, H));
         sb.Append(inv, $"<text x=\"{L}\" y=\"24\" font-size=\"15\">{Escape(title)}</text>\n");
-        // Axes and five horizontal grid lines with labels.
-        for (int g = 0; g <= 4; g++)
+        // Round value ticks as grid lines; index ticks along the bottom (series positions).
+        foreach (var v in Ticks(lo, hi, 6))
         {
-            double v = lo + (hi - lo) * g / 4, y = Y(v);
+            double y = Y(v);
             sb.Append(inv, $"<line x1=\"{L}\" y1=\"{F(y)}\" x2=\"{W - R}\" y2=\"{F(y)}\" stroke=\"#e4e4e4\"/>\n");
-            sb.Append(inv, $"<text x=\"{L - 6}\" y=\"{F(y + 4)}\" text-anchor=\"end\">{v.ToString("G4", inv)}</text>\n");
+            sb.Append(inv, $"<text x=\"{L - 6}\" y=\"{F(y + 4)}\" text-anchor=\"end\">{Label(v)}</text>\n");
         }
+        sb.Append(inv, $"<line x1=\"{L}\" y1=\"{H - B}\" x2=\"{W - R}\" y2=\"{H - B}\" stroke=\"#444\"/>\n");
+        foreach (var v in Ticks(histStart, histStart + total - 1, 10))
+        {
+            double x = X((int)Math.Round(v) - histStart);
+            sb.Append(inv, $"<line x1=\"{F(x)}\" y1=\"{H - B}\" x2=\"{F(x)}\" y2=\"{H - B + 5}\" stroke=\"#444\"/>\n");
+            sb.Append(inv, $"<text x=\"{F(x)}\" y=\"{H - B + 18}\" text-anchor=\"middle\">{Label(v)}</text>\n");
+        }
+        sb.Append(inv, $"<text x=\"{W - R}\" y=\"{H - 8}\" text-anchor=\"end\" fill=\"#555\">index in the series</text>\n");
         double xSplit = X(hist.Length - 1);
         sb.Append(inv, $"<line x1=\"{F(xSplit)}\" y1=\"{T}\" x2=\"{F(xSplit)}\" y2=\"{H - B}\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n");
-        sb.Append(inv, $"<text x=\"{F(xSplit + 4)}\" y=\"{H - B + 16}\">forecast →</text>\n");
+        sb.Append(inv, $"<text x=\"{F(xSplit + 4)}\" y=\"{T + 12}\" fill=\"#555\">forecast →</text>\n");
 
         // Bands between quantile k and q-1-k, outermost first, lighter to darker.
         int bands = q / 2;
@@ -73,9 +82,15 @@ public static class ForecastFanChart
         sb.Append("<polyline fill=\"none\" stroke=\"#0b3d91\" stroke-width=\"2\" points=\"");
         for (int t = 0; t < horizon; t++) sb.Append(inv, $"{F(X(hist.Length + t))},{F(Y(Finite(mid[t], (lo + hi) / 2)))} ");
         sb.Append("\"/>\n");
-        sb.Append("<polyline fill=\"none\" stroke=\"#222\" stroke-width=\"1.5\" points=\"");
+        // The history, broken where values are missing.
+        sb.Append("<path fill=\"none\" stroke=\"#222\" stroke-width=\"1.5\" stroke-linejoin=\"round\" d=\"");
+        bool pen = false;
         for (int i = 0; i < hist.Length; i++)
-            if (float.IsFinite(hist[i])) sb.Append(inv, $"{F(X(i))},{F(Y(hist[i]))} ");
+        {
+            if (!float.IsFinite(hist[i])) { pen = false; continue; }
+            sb.Append(inv, $"{(pen ? "L" : "M")}{F(X(i))},{F(Y(hist[i]))}");
+            pen = true;
+        }
         sb.Append("\"/>\n");
         sb.Append(inv, $"<text x=\"{W - R}\" y=\"24\" text-anchor=\"end\" fill=\"#555\">history (black), median (blue), bands q{levels[0].ToString("0.##", inv)}–q{levels[q - 1].ToString("0.##", inv)}</text>\n");
         sb.Append("</svg>\n");
@@ -83,6 +98,4 @@ public static class ForecastFanChart
     }
 
     private static double Finite(float v, double fallback) => float.IsFinite(v) ? v : fallback;
-
-    private static string Escape(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -88,20 +88,26 @@ public abstract class AudioCodec : IDisposable
     public AudioClip DecodeToClip(AudioCodes codes) => new(Decode(codes), Info.SampleRate, Info.Channels);
 
     /// <summary>Decodes codes to interleaved PCM, applying the stored scales and trimming to the encoded length when known.</summary>
+    /// <param name="codes">The codes to decode.</param>
+    /// <param name="progress">Receives the fraction decoded (0..1, ending with 1) as whole pieces finish; null for none.</param>
     /// <exception cref="EdgeTokException">Codes out of range or a codebook count the codec cannot decode (<see cref="StatusCode.InvalidArgument"/>).</exception>
-    public abstract float[] Decode(AudioCodes codes);
+    public abstract float[] Decode(AudioCodes codes, IProgress<double>? progress = null);
 
     /// <summary>
     /// Decodes codes [frames, codebooks] (e.g. read from a file) to the decoder's full output:
     /// <see cref="DecodedSampleCount"/> samples per channel, untrimmed.
     /// </summary>
+    /// <param name="codes">Codes [frames, codebooks], frame-major.</param>
+    /// <param name="frames">Number of frames.</param>
+    /// <param name="codebooks">Codebooks per frame.</param>
+    /// <param name="progress">Receives the fraction decoded (0..1, ending with 1) as whole pieces finish; null for none.</param>
     /// <exception cref="EdgeTokException">Codes out of range, a wrong codebook count or a length that is not frames × codebooks (<see cref="StatusCode.InvalidArgument"/>).</exception>
-    public abstract float[] Decode(ReadOnlySpan<int> codes, int frames, int codebooks);
+    public abstract float[] Decode(ReadOnlySpan<int> codes, int frames, int codebooks, IProgress<double>? progress = null);
 
     /// <summary>Number of code frames an input of <paramref name="samples"/> samples per channel produces.</summary>
     public abstract int EncodedFrameCount(int samples);
 
-    /// <summary>Number of samples per channel <see cref="Decode(ReadOnlySpan{int}, int, int)"/> returns for <paramref name="frames"/> frames.</summary>
+    /// <summary>Number of samples per channel <see cref="Decode(ReadOnlySpan{int}, int, int, IProgress{double})"/> returns for <paramref name="frames"/> frames.</summary>
     public abstract long DecodedSampleCount(int frames);
 
     /// <summary>

@@ -44,23 +44,25 @@ public sealed class MuLawCodec : AudioCodec
         if (k != Info.Codebooks) throw EdgeTokException.Argument($"mu-law uses exactly {Info.Codebooks} codebook(s) (one per channel), not {k}");
         var codes = new int[pcm.Length];
         for (int i = 0; i < pcm.Length; i++) codes[i] = EncodeSample(pcm[i]);
+        options?.Progress?.Report(1);
         return new AudioCodes(codes, n, Info.Channels, null, n);
     }
 
     /// <inheritdoc />
-    public override float[] Decode(AudioCodes codes)
+    public override float[] Decode(AudioCodes codes, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(codes);
-        return Decode(codes.Codes, codes.Frames, codes.Codebooks);
+        return Decode(codes.Codes, codes.Frames, codes.Codebooks, progress);
     }
 
     /// <inheritdoc />
-    public override float[] Decode(ReadOnlySpan<int> codes, int frames, int codebooks)
+    public override float[] Decode(ReadOnlySpan<int> codes, int frames, int codebooks, IProgress<double>? progress = null)
     {
         CheckCodes(codes, frames, codebooks);
         if (codebooks != Info.Channels) throw EdgeTokException.Argument($"mu-law codes need {Info.Channels} codebook(s), got {codebooks}");
         var pcm = new float[codes.Length];
         for (int i = 0; i < codes.Length; i++) pcm[i] = s_table[codes[i]];
+        progress?.Report(1);
         return pcm;
     }
 

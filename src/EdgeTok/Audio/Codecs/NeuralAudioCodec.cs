@@ -234,6 +234,7 @@ public sealed class NeuralAudioCodec : AudioCodec
             int frames = FramesFor(len);
             EncodeSegment(scaled is null ? seg : scaled, len, frames, codes.AsSpan(frameAt * k, frames * k), k);
             frameAt += frames;
+            options?.Progress?.Report((double)frameAt / total);
         }
         return new AudioCodes(codes, total, k, scales?.ToArray(), n);
     }
@@ -330,19 +331,20 @@ public sealed class NeuralAudioCodec : AudioCodec
     }
 
     /// <inheritdoc />
-    public override float[] Decode(AudioCodes codes)
+    public override float[] Decode(AudioCodes codes, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(codes);
-        var pcm = DecodeCore(codes.Codes, codes.Frames, codes.Codebooks, codes.Scales);
+        var pcm = DecodeCore(codes.Codes, codes.Frames, codes.Codebooks, codes.Scales, progress);
         int c = Info.Channels;
         if (codes.SampleCount > 0 && (long)codes.SampleCount * c < pcm.Length) return pcm.AsSpan(0, codes.SampleCount * c).ToArray();
         return pcm;
     }
 
     /// <inheritdoc />
-    public override float[] Decode(ReadOnlySpan<int> codes, int frames, int codebooks) => DecodeCore(codes, frames, codebooks, null);
+    public override float[] Decode(ReadOnlySpan<int> codes, int frames, int codebooks, IProgress<double>? progress = null) =>
+        DecodeCore(codes, frames, codebooks, null, progress);
 
-    private float[] DecodeCore(ReadOnlySpan<int> codes, int frames, int codebooks, float[]? scales)
+    private float[] DecodeCore(ReadOnlySpan<int> codes, int frames, int codebooks, float[]? scales, IProgress<double>? progress)
     {
         CheckCodes(codes, frames, codebooks);
         if (frames % Quantizer.FrameMultiple != 0)
@@ -353,6 +355,7 @@ public sealed class NeuralAudioCodec : AudioCodec
             if (scales is not null && scales.Length != 1) throw EdgeTokException.Argument($"{scales.Length} scales given for one segment");
             var pcm = DecodeSegment(codes, frames, codebooks);
             if (scales is not null) System.Numerics.Tensors.TensorPrimitives.Multiply(pcm, scales[0], pcm);
+            progress?.Report(1);
             return pcm;
         }
         var parts = SegmentFrames(frames);
@@ -377,6 +380,7 @@ public sealed class NeuralAudioCodec : AudioCodec
                 weights[off + t] += w;
                 for (int ch = 0; ch < c; ch++) sum[(off + t) * c + ch] += w * (seg[t * c + ch] * scale);
             }
+            progress?.Report((double)at / frames);
         }
         for (long t = 0; t < totalLen; t++)
             for (int ch = 0; ch < c; ch++) sum[t * c + ch] /= weights[t];

@@ -36,7 +36,8 @@ public sealed class LyraAudioCodec : AudioCodec
     {
         int n = CheckPcm(pcm, sampleRate);
         int k = CodebooksFor(options);
-        var full = Codec.Encode(pcm, k);
+        var full = new int[LyraCodec.FrameCount(pcm.Length) * Codec.Levels];
+        Codec.Encode(pcm, k, full, options?.Progress);
         int frames = full.Length / Codec.Levels;
         var codes = new int[frames * k];
         for (int t = 0; t < frames; t++) full.AsSpan(t * Codec.Levels, k).CopyTo(codes.AsSpan(t * k));
@@ -44,18 +45,20 @@ public sealed class LyraAudioCodec : AudioCodec
     }
 
     /// <inheritdoc />
-    public override float[] Decode(AudioCodes codes)
+    public override float[] Decode(AudioCodes codes, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(codes);
-        var pcm = Decode(codes.Codes, codes.Frames, codes.Codebooks);
+        var pcm = Decode(codes.Codes, codes.Frames, codes.Codebooks, progress);
         return codes.SampleCount > 0 && codes.SampleCount < pcm.Length ? pcm[..codes.SampleCount] : pcm;
     }
 
     /// <inheritdoc />
-    public override float[] Decode(ReadOnlySpan<int> codes, int frames, int codebooks)
+    public override float[] Decode(ReadOnlySpan<int> codes, int frames, int codebooks, IProgress<double>? progress = null)
     {
         CheckCodes(codes, frames, codebooks);
-        return Codec.Decode(codes, codebooks);
+        var pcm = new float[Codec.DecodedSampleCount(codes.Length, codebooks)];
+        Codec.Decode(codes, pcm, codebooks, progress);
+        return pcm;
     }
 
     /// <inheritdoc />

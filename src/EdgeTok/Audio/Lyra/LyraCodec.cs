@@ -109,16 +109,27 @@ public sealed class LyraCodec
     /// Encodes into a caller buffer of at least <see cref="FrameCount"/>(pcm.Length) × <see cref="Levels"/>
     /// codes; returns the number of frames written.
     /// </summary>
+    /// <param name="pcm">16 kHz PCM.</param>
+    /// <param name="levels">RVQ levels to use.</param>
+    /// <param name="codes">Output [frames, <see cref="Levels"/>].</param>
+    /// <param name="progress">Receives the fraction encoded after every second of audio (ending with 1); null for none.</param>
     /// <exception cref="EdgeTokException">BufferTooSmall when <paramref name="codes"/> is too short; InvalidArgument for the level count.</exception>
-    public int Encode(ReadOnlySpan<float> pcm, int levels, Span<int> codes)
+    public int Encode(ReadOnlySpan<float> pcm, int levels, Span<int> codes, IProgress<double>? progress = null)
     {
         int frames = FrameCount(pcm.Length);
         if (codes.Length < frames * Levels)
             throw new EdgeTokException(StatusCode.BufferTooSmall, $"Lyra encode: {frames * Levels} codes needed, buffer holds {codes.Length}");
         var enc = CreateEncoder(levels);
-        enc.Push(pcm);
-        enc.Flush();
-        int got = enc.ReadFrames(codes);
+        // Pushed a second at a time (the stream is exact however it is chunked) so progress can be
+        // reported and the stream's queue stays small.
+        int got = 0;
+        for (int at = 0; at < pcm.Length; at += SampleRate)
+        {
+            enc.Push(pcm.Slice(at, Math.Min(SampleRate, pcm.Length - at)));
+            if (at + SampleRate >= pcm.Length) enc.Flush();
+            got += enc.ReadFrames(codes[(got * Levels)..]);
+            progress?.Report((double)got / frames);
+        }
         if (got != frames) throw new EdgeTokException(StatusCode.Internal, $"Lyra encoder produced {got} frames, {frames} expected");
         return got;
     }
@@ -155,8 +166,12 @@ public sealed class LyraCodec
     }
 
     /// <summary>Decodes into a caller buffer of at least <see cref="DecodedSampleCount"/> samples; returns the samples written.</summary>
+    /// <param name="codes">Codes, <paramref name="levelsPerFrame"/> per frame.</param>
+    /// <param name="pcm">Output, 320 samples per frame.</param>
+    /// <param name="levelsPerFrame">Codes per frame in <paramref name="codes"/>.</param>
+    /// <param name="progress">Receives the fraction decoded after every second of audio (ending with 1); null for none.</param>
     /// <exception cref="EdgeTokException">BufferTooSmall, or the errors of <see cref="Decode(ReadOnlySpan{int}, int)"/>.</exception>
-    public int Decode(ReadOnlySpan<int> codes, Span<float> pcm, int levelsPerFrame = 46)
+    public int Decode(ReadOnlySpan<int> codes, Span<float> pcm, int levelsPerFrame = 46, IProgress<double>? progress = null)
     {
         int samples = DecodedSampleCount(codes.Length, levelsPerFrame);
         if (pcm.Length < samples) throw new EdgeTokException(StatusCode.BufferTooSmall, $"Lyra decode: {samples} samples needed, buffer holds {pcm.Length}");
@@ -169,6 +184,7 @@ public sealed class LyraCodec
             codes.Slice(t * levelsPerFrame, levelsPerFrame).CopyTo(frame);
             dec.Push(frame);
             dec.ReadSamples(pcm.Slice(t * FrameSamples, FrameSamples));
+            if (progress is not null && ((t + 1) % FramesPerSecond == 0 || t + 1 == frames)) progress.Report((double)(t + 1) / frames);
         }
         return samples;
     }

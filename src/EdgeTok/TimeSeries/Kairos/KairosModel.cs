@@ -127,7 +127,11 @@ public sealed class KairosModel
             AdaptiveRope.Tables(omega, positions, cos, sin);
             tables.Add(new KairosRopeTable(m.Name, gamma, beta, omega, positions, cos, sin));
         }
-        return new KairosTokens(n, c.DModel, (float[])p.Embeddings.Clone(), (int[])p.TokenSizes.Clone(), mask, c.UseRegToken, p.Loc, p.Scale, (float[])p.Features.Clone(), tables);
+        var routing = new KairosRouting(c.InputPatchSize, c.Levels, c.NumNullExperts, c.NumActivatedExperts, p.NumPatches,
+            series.Length - p.Context.Length, p.Context.Length, (int[])p.TopIndices.Clone(), (float[])p.TopWeights.Clone(),
+            (float[])p.Probs.Clone(), (int[])p.Finest.Clone());
+        return new KairosTokens(n, c.DModel, (float[])p.Embeddings.Clone(), (int[])p.TokenSizes.Clone(), mask, c.UseRegToken, p.Loc, p.Scale,
+            (float[])p.Features.Clone(), tables, routing);
     }
 
     /// <summary>

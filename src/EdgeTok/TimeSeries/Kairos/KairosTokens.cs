@@ -25,10 +25,13 @@ public sealed class KairosTokens
     public float[] SpectralFeatures { get; }
     /// <summary>Adaptive RoPE of every attention module, encoder self first, then decoder self and cross per block.</summary>
     public IReadOnlyList<KairosRopeTable> Rope { get; }
+    /// <summary>The router's choice per coarse patch (experts, weights, token size) and where the patches lie in the input.</summary>
+    public KairosRouting Routing { get; }
 
     internal KairosTokens(int count, int dModel, float[] embeddings, int[] sizes, byte[] mask, bool hasReg, float loc, float scale,
-        float[] spectral, IReadOnlyList<KairosRopeTable> rope)
+        float[] spectral, IReadOnlyList<KairosRopeTable> rope, KairosRouting routing)
     {
+        Routing = routing;
         Count = count;
         DModel = dModel;
         Embeddings = embeddings;
