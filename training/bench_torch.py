@@ -73,9 +73,21 @@ def main():
         with torch.no_grad():
             return m.generate(x, a.horizon)
 
+    # The SDK's tokenize returns, beside the embeddings, each attention module's instance-adaptive RoPE
+    # (gamma, beta, omega and the cos/sin tables at its positions); PyTorch computes those inside the
+    # attention calls, so the baseline's "tokenize" computes them too, for the same work on both sides.
+    rope_modules = [(n, mod.rotary_emb) for n, mod in m.named_modules() if getattr(mod, "rotary_emb", None) is not None]
+    S = m.cfg["num_decoder_segments"]
+
     def tokenize():
         with torch.no_grad():
-            m.tokenize(x)
+            X, _, s, _, _, _ = m.tokenize(x)
+            n = X.shape[1]
+            for name, rope in rope_modules:
+                _, _, omega = rope.freqs(s)
+                positions = S if name.endswith("SelfAttention") and name.startswith("decoder") else max(n, S) if name.startswith("decoder") else n
+                ang = torch.arange(positions, dtype=torch.float32)[:, None] * omega[0][None, :]
+                torch.cos(ang), torch.sin(ang)
 
     if a.save_forecast:
         np.save(a.save_forecast, forecast()[0].numpy().astype(np.float32))
