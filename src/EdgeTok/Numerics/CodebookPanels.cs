@@ -1,38 +1,67 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace EdgeTok.Numerics;
 
 /// <summary>
 /// A codebook [K, D] repacked for the RVQ distance search: columns (codewords) in panels of 16, each
-/// panel stored [D][16] contiguously, plus the squared codeword norms. <see cref="Distances"/> then
-/// computes ||c_k||² − 2·x·c_k for a block of rows with broadcast-FMA over D into vector accumulators
-/// (no horizontal sums, one streamed panel per 16 codewords), which is the GEMM shape the search
-/// needs with a far smaller fixed cost per (row, codeword) than a dot-product kernel.
+/// panel stored [D][16] contiguously, plus the squared codeword norms. The score of codeword k for a
+/// row x is ||c_k||² − 2·x·c_k (the ||x||² term is constant per row), computed with broadcast-FMA over
+/// D into vector accumulators: no horizontal sums, one streamed panel per 16 codewords.
+/// <para>
+/// <see cref="Scan"/> is the search itself: it keeps, per row and per lane (codewords ≡ lane mod 16),
+/// the smallest and second smallest score and the index of the smallest, instead of writing a
+/// [rows, K] score block, so the distance block never leaves the registers. <see cref="Distances"/>
+/// writes the scores of single rows (the exact re-ranking of near-ties needs them); both accumulate
+/// every lane in the same order (FMA over d = 0..D−1, then ·(−2) + norm), so their scores are bit-identical.
+/// </para>
 /// </summary>
 internal sealed class CodebookPanels
 {
     internal const int PanelWidth = 16;
 
-    private readonly float[] _panels; // [panelCount][D][16]
-    private readonly float[] _norms;  // [panelCount * 16], padding columns 0
+    /// <summary>Rows per <see cref="Scan"/> call; x comes packed [D][GroupRows].</summary>
+    internal const int GroupRows = 12;
+
+    /// <summary>Floats of lane state per row: smallest score per lane, then second smallest per lane.</summary>
+    internal const int LaneMinStride = 2 * PanelWidth;
+
+    // [panelCount][D][16] from _panelStore[_panelOffset]: pinned and 64-byte aligned, so no 64-byte
+    // panel load straddles two cache lines (an unaligned zmm load costs two L1 accesses).
+    private readonly float[] _panelStore;
+    private readonly int _panelOffset;
+    private readonly float[] _norms;  // [panelCount * 16], padding columns +∞ so they never win
 
     public CodebookPanels(ReadOnlySpan<float> codebook, ReadOnlySpan<float> norms, int k, int d)
     {
         K = k;
         D = d;
         PanelCount = (k + PanelWidth - 1) / PanelWidth;
-        _panels = new float[PanelCount * d * PanelWidth];
+        _panelStore = GC.AllocateArray<float>(PanelCount * d * PanelWidth + PanelWidth, pinned: true);
+        _panelOffset = AlignmentOffset(_panelStore);
+        var panels = _panelStore.AsSpan(_panelOffset, PanelCount * d * PanelWidth);
         _norms = new float[PanelCount * PanelWidth];
+        _norms.AsSpan().Fill(float.PositiveInfinity);
         norms[..k].CopyTo(_norms);
+        float maxNorm2 = 0;
+        foreach (float n in norms[..k]) maxNorm2 = MathF.Max(maxNorm2, n);
+        MaxNorm = Math.Sqrt(maxNorm2);
         for (int j = 0; j < k; j++)
         {
             int p = j / PanelWidth, c = j % PanelWidth;
-            for (int i = 0; i < d; i++) _panels[(p * d + i) * PanelWidth + c] = codebook[j * d + i];
+            for (int i = 0; i < d; i++) panels[(p * d + i) * PanelWidth + c] = codebook[j * d + i];
         }
     }
+
+    private static unsafe int AlignmentOffset(float[] pinned)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        return (int)((64 - address % 64) % 64 / sizeof(float));
+    }
+
+    private ref float Panels => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_panelStore), _panelOffset);
 
     public int K { get; }
 
@@ -40,213 +69,400 @@ internal sealed class CodebookPanels
 
     public int PanelCount { get; }
 
+    /// <summary>Largest codeword L2 norm (bounds the rounding of every score).</summary>
+    public double MaxNorm { get; }
+
     /// <summary>Row stride of the distance block: K rounded up to a multiple of 16.</summary>
     public int PaddedK => PanelCount * PanelWidth;
 
-    /// <summary>dist[r, k] = ||c_k||² − 2·x_r·c_k for rows of x [rows, D]; dist is [rows, PaddedK].</summary>
+    /// <summary>
+    /// dist[r, k] = ||c_k||² − 2·x_r·c_k for rows of x [rows, D]; dist is [rows, PaddedK] (padding
+    /// columns +∞). One row at a time: the near-tie re-check of single rows, and the reference for tests.
+    /// </summary>
     public void Distances(ReadOnlySpan<float> x, int rows, Span<float> dist)
     {
         if (x.Length < rows * D || dist.Length < rows * PaddedK) throw new ArgumentException("CodebookPanels.Distances: buffer too small");
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float pd = ref MemoryMarshal.GetReference(dist);
-        ref float pp = ref MemoryMarshal.GetArrayDataReference(_panels);
+        ref float pp = ref Panels;
         ref float pn = ref MemoryMarshal.GetArrayDataReference(_norms);
-        for (int p = 0; p < PanelCount; p++)
+        for (int r = 0; r < rows; r++)
         {
-            ref float panel = ref Unsafe.Add(ref pp, p * D * PanelWidth);
-            ref float norm = ref Unsafe.Add(ref pn, p * PanelWidth);
-            int col = p * PanelWidth;
-            int r = 0;
-            if (Vector512.IsHardwareAccelerated && p + 1 < PanelCount)
+            ref float xr = ref Unsafe.Add(ref px, r * D);
+            for (int p = 0; p < PanelCount; p++)
             {
-                // Two panels per pass: 16 accumulators, each broadcast of x feeds two FMAs.
-                ref float panel2 = ref Unsafe.Add(ref panel, D * PanelWidth);
-                for (; r + 8 <= rows; r += 8) Rows8x512Pair(ref px, r, ref panel, ref panel2, ref norm, ref pd, col);
-                for (; r < rows; r++)
+                ref float panel = ref Unsafe.Add(ref pp, p * D * PanelWidth);
+                ref float norm = ref Unsafe.Add(ref pn, p * PanelWidth);
+                ref float o = ref Unsafe.Add(ref pd, r * PaddedK + p * PanelWidth);
+                if (Vector512.IsHardwareAccelerated) Row512(ref xr, 1, ref panel, ref norm).StoreUnsafe(ref o);
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    Row512(ref px, r, ref panel, ref norm, ref pd, col);
-                    Row512(ref px, r, ref panel2, ref Unsafe.Add(ref norm, PanelWidth), ref pd, col + PanelWidth);
+                    var (a, b) = Row256(ref xr, 1, ref panel, ref norm);
+                    a.StoreUnsafe(ref o);
+                    b.StoreUnsafe(ref o, 8);
                 }
-                p++;
-            }
-            else if (Vector512.IsHardwareAccelerated)
-            {
-                for (; r + 8 <= rows; r += 8) Rows8x512(ref px, r, ref panel, ref norm, ref pd, col);
-                for (; r < rows; r++) Row512(ref px, r, ref panel, ref norm, ref pd, col);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (; r + 4 <= rows; r += 4) Rows4x256(ref px, r, ref panel, ref norm, ref pd, col);
-                for (; r < rows; r++) Row256(ref px, r, ref panel, ref norm, ref pd, col);
-            }
-            else if (Vector128.IsHardwareAccelerated)
-            {
-                for (; r < rows; r++) Row128(ref px, r, ref panel, ref norm, ref pd, col);
-            }
-            else
-            {
-                for (; r < rows; r++) RowScalar(ref px, r, ref panel, ref norm, ref pd, col);
+                else if (Vector128.IsHardwareAccelerated)
+                {
+                    var (a, b, c, e) = Row128(ref xr, 1, ref panel, ref norm);
+                    a.StoreUnsafe(ref o);
+                    b.StoreUnsafe(ref o, 4);
+                    c.StoreUnsafe(ref o, 8);
+                    e.StoreUnsafe(ref o, 12);
+                }
+                else RowScalar(ref xr, 1, ref panel, ref norm, ref o);
             }
         }
     }
 
-    private void Rows8x512(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
+    /// <summary>
+    /// Scores every codeword for <paramref name="rows"/> rows packed in groups of <see cref="GroupRows"/>,
+    /// each group [D][GroupRows] (x[12g + r, i] at (g·D + i)·GroupRows + r; rows past
+    /// <paramref name="rows"/> in the last group may be read, so pad them with zeros), and updates their
+    /// lane state: laneMin [row][32] (per lane the smallest, then the second smallest score seen),
+    /// laneIndex [row][16] (codeword of the smallest). Start from +∞, +∞, 0.
+    /// Panels are the outer loop, so one panel pair stays in L1 while every group uses it and the
+    /// codebook streams through the cache once per call. Panels are visited in order and only a
+    /// strictly smaller score replaces the minimum, so each lane keeps the lowest index among equal scores.
+    /// </summary>
+    public void Scan(ReadOnlySpan<float> packed, int rows, Span<float> laneMin, Span<int> laneIndex)
     {
-        int d = D;
-        ref float x0 = ref Unsafe.Add(ref px, r * d);
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        for (int i = 0; i < d; i++)
+        int groups = (rows + GroupRows - 1) / GroupRows;
+        if (rows < 0 || packed.Length < groups * D * GroupRows || laneMin.Length < groups * GroupRows * LaneMinStride || laneIndex.Length < groups * GroupRows * PanelWidth)
+            throw new ArgumentException("CodebookPanels.Scan: buffer too small");
+        ref float xp0 = ref MemoryMarshal.GetReference(packed);
+        ref float lm0 = ref MemoryMarshal.GetReference(laneMin);
+        ref int li0 = ref MemoryMarshal.GetReference(laneIndex);
+        int groupFloats = D * GroupRows;
+        if (Vector512.IsHardwareAccelerated)
         {
-            var c = Vector512.LoadUnsafe(ref panel, (nuint)(i * PanelWidth));
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, i)), c, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, d + i)), c, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 2 * d + i)), c, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 3 * d + i)), c, a3);
-            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 4 * d + i)), c, a4);
-            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 5 * d + i)), c, a5);
-            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 6 * d + i)), c, a6);
-            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 7 * d + i)), c, a7);
+            // 12 rows × 2 panels = 24 accumulators of the 32 zmm registers: each panel load feeds 12 FMAs,
+            // each broadcast 2. Short groups (the tail of a block, streaming) use 4-row slices.
+            int p = 0;
+            int nextLines = 2 * D * PanelWidth * sizeof(float) / 64, perGroup = (nextLines + groups - 1) / groups;
+            for (; p + 1 < PanelCount; p += 2)
+                for (int g = 0; g < groups; g++)
+                {
+                    // Pull the next panel pair towards L2 a slice per group: the codebook of each RVQ level
+                    // arrives from L3/DRAM once per block, and the hardware prefetcher alone leaves the
+                    // first group of every pair waiting on it.
+                    if (Sse.IsSupported && p + 3 < PanelCount) PrefetchSlice(p + 2, g * perGroup, Math.Min(nextLines, (g + 1) * perGroup));
+                    int n = Math.Min(GroupRows, rows - g * GroupRows);
+                    ref float xp = ref Unsafe.Add(ref xp0, g * groupFloats);
+                    ref float lm = ref Unsafe.Add(ref lm0, g * GroupRows * LaneMinStride);
+                    ref int li = ref Unsafe.Add(ref li0, g * GroupRows * PanelWidth);
+                    if (n > 8) Pair12x512(ref xp, p, ref lm, ref li);
+                    else
+                        for (int r0 = 0; r0 < n; r0 += 4) Pair4x512(ref xp, r0, p, ref lm, ref li);
+                }
+            if (p < PanelCount)
+                for (int r = 0; r < rows; r++)
+                    Single512(ref Unsafe.Add(ref xp0, r / GroupRows * groupFloats), r % GroupRows, p, ref Unsafe.Add(ref lm0, r / GroupRows * GroupRows * LaneMinStride), ref Unsafe.Add(ref li0, r / GroupRows * GroupRows * PanelWidth));
         }
-        var n = Vector512.LoadUnsafe(ref norm);
-        var m2 = Vector512.Create(-2f);
-        int stride = PaddedK;
-        ref float o = ref Unsafe.Add(ref pd, r * stride + col);
-        Vector512.FusedMultiplyAdd(a0, m2, n).StoreUnsafe(ref o);
-        Vector512.FusedMultiplyAdd(a1, m2, n).StoreUnsafe(ref o, (nuint)stride);
-        Vector512.FusedMultiplyAdd(a2, m2, n).StoreUnsafe(ref o, (nuint)(2 * stride));
-        Vector512.FusedMultiplyAdd(a3, m2, n).StoreUnsafe(ref o, (nuint)(3 * stride));
-        Vector512.FusedMultiplyAdd(a4, m2, n).StoreUnsafe(ref o, (nuint)(4 * stride));
-        Vector512.FusedMultiplyAdd(a5, m2, n).StoreUnsafe(ref o, (nuint)(5 * stride));
-        Vector512.FusedMultiplyAdd(a6, m2, n).StoreUnsafe(ref o, (nuint)(6 * stride));
-        Vector512.FusedMultiplyAdd(a7, m2, n).StoreUnsafe(ref o, (nuint)(7 * stride));
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            // 16 ymm registers: 6 rows × one panel (2 vectors) = 12 accumulators.
+            for (int p = 0; p < PanelCount; p++)
+                for (int g = 0; g < groups; g++)
+                {
+                    int n = Math.Min(GroupRows, rows - g * GroupRows);
+                    for (int r0 = 0; r0 < n; r0 += 6)
+                        Panel6x256(ref Unsafe.Add(ref xp0, g * groupFloats), r0, p, ref Unsafe.Add(ref lm0, g * GroupRows * LaneMinStride), ref Unsafe.Add(ref li0, g * GroupRows * PanelWidth));
+                }
+        }
+        else
+        {
+            ref float pp = ref Panels;
+            ref float pn = ref MemoryMarshal.GetArrayDataReference(_norms);
+            Span<float> s = stackalloc float[PanelWidth];
+            ref float ps = ref MemoryMarshal.GetReference(s);
+            for (int p = 0; p < PanelCount; p++)
+            {
+                ref float panel = ref Unsafe.Add(ref pp, p * D * PanelWidth);
+                ref float norm = ref Unsafe.Add(ref pn, p * PanelWidth);
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float xr = ref Unsafe.Add(ref xp0, r / GroupRows * groupFloats + r % GroupRows);
+                    ref float m = ref Unsafe.Add(ref lm0, r * LaneMinStride);
+                    ref int ix = ref Unsafe.Add(ref li0, r * PanelWidth);
+                    if (Vector128.IsHardwareAccelerated)
+                    {
+                        var (a, b, c, e) = Row128(ref xr, GroupRows, ref panel, ref norm);
+                        var ids = Vector128.Create(p * PanelWidth) + Vector128<int>.Indices;
+                        var four = Vector128.Create(4);
+                        Update128(ref m, ref ix, a, ids);
+                        Update128(ref Unsafe.Add(ref m, 4), ref Unsafe.Add(ref ix, 4), b, ids + four);
+                        Update128(ref Unsafe.Add(ref m, 8), ref Unsafe.Add(ref ix, 8), c, ids + four + four);
+                        Update128(ref Unsafe.Add(ref m, 12), ref Unsafe.Add(ref ix, 12), e, ids + four + four + four);
+                    }
+                    else
+                    {
+                        RowScalar(ref xr, GroupRows, ref panel, ref norm, ref ps);
+                        for (int l = 0; l < PanelWidth; l++) UpdateScalar(ref Unsafe.Add(ref m, l), ref Unsafe.Add(ref ix, l), Unsafe.Add(ref ps, l), p * PanelWidth + l);
+                    }
+                }
+            }
+        }
     }
 
-    private void Rows8x512Pair(ref float px, int r, ref float panelA, ref float panelB, ref float norm, ref float pd, int col)
+    private unsafe void PrefetchSlice(int panel, int fromLine, int toLine)
+    {
+        byte* b = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref Panels, panel * D * PanelWidth));
+        for (int l = fromLine; l < toLine; l++) Sse.Prefetch1(b + l * 64);
+    }
+
+    // ---- AVX-512 ----
+
+    private void Pair12x512(ref float xp, int p, ref float lm, ref int li)
     {
         int d = D;
-        ref float x0 = ref Unsafe.Add(ref px, r * d);
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        ref float pa = ref Unsafe.Add(ref Panels, p * d * PanelWidth);
+        ref float pb = ref Unsafe.Add(ref pa, d * PanelWidth);
+        ref float xi = ref xp;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector512<float> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
+        Vector512<float> b6 = default, b7 = default, b8 = default, b9 = default, b10 = default, b11 = default;
         for (int i = 0; i < d; i++)
         {
-            var c = Vector512.LoadUnsafe(ref panelA, (nuint)(i * PanelWidth));
-            var e = Vector512.LoadUnsafe(ref panelB, (nuint)(i * PanelWidth));
-            var v = Vector512.Create(Unsafe.Add(ref x0, i));
+            var c = Vector512.LoadUnsafe(ref pa);
+            var e = Vector512.LoadUnsafe(ref pb);
+            var v = Vector512.Create(xi);
             a0 = Vector512.FusedMultiplyAdd(v, c, a0); b0 = Vector512.FusedMultiplyAdd(v, e, b0);
-            v = Vector512.Create(Unsafe.Add(ref x0, d + i));
+            v = Vector512.Create(Unsafe.Add(ref xi, 1));
             a1 = Vector512.FusedMultiplyAdd(v, c, a1); b1 = Vector512.FusedMultiplyAdd(v, e, b1);
-            v = Vector512.Create(Unsafe.Add(ref x0, 2 * d + i));
+            v = Vector512.Create(Unsafe.Add(ref xi, 2));
             a2 = Vector512.FusedMultiplyAdd(v, c, a2); b2 = Vector512.FusedMultiplyAdd(v, e, b2);
-            v = Vector512.Create(Unsafe.Add(ref x0, 3 * d + i));
+            v = Vector512.Create(Unsafe.Add(ref xi, 3));
             a3 = Vector512.FusedMultiplyAdd(v, c, a3); b3 = Vector512.FusedMultiplyAdd(v, e, b3);
-            v = Vector512.Create(Unsafe.Add(ref x0, 4 * d + i));
+            v = Vector512.Create(Unsafe.Add(ref xi, 4));
             a4 = Vector512.FusedMultiplyAdd(v, c, a4); b4 = Vector512.FusedMultiplyAdd(v, e, b4);
-            v = Vector512.Create(Unsafe.Add(ref x0, 5 * d + i));
+            v = Vector512.Create(Unsafe.Add(ref xi, 5));
             a5 = Vector512.FusedMultiplyAdd(v, c, a5); b5 = Vector512.FusedMultiplyAdd(v, e, b5);
-            v = Vector512.Create(Unsafe.Add(ref x0, 6 * d + i));
+            v = Vector512.Create(Unsafe.Add(ref xi, 6));
             a6 = Vector512.FusedMultiplyAdd(v, c, a6); b6 = Vector512.FusedMultiplyAdd(v, e, b6);
-            v = Vector512.Create(Unsafe.Add(ref x0, 7 * d + i));
+            v = Vector512.Create(Unsafe.Add(ref xi, 7));
             a7 = Vector512.FusedMultiplyAdd(v, c, a7); b7 = Vector512.FusedMultiplyAdd(v, e, b7);
+            v = Vector512.Create(Unsafe.Add(ref xi, 8));
+            a8 = Vector512.FusedMultiplyAdd(v, c, a8); b8 = Vector512.FusedMultiplyAdd(v, e, b8);
+            v = Vector512.Create(Unsafe.Add(ref xi, 9));
+            a9 = Vector512.FusedMultiplyAdd(v, c, a9); b9 = Vector512.FusedMultiplyAdd(v, e, b9);
+            v = Vector512.Create(Unsafe.Add(ref xi, 10));
+            a10 = Vector512.FusedMultiplyAdd(v, c, a10); b10 = Vector512.FusedMultiplyAdd(v, e, b10);
+            v = Vector512.Create(Unsafe.Add(ref xi, 11));
+            a11 = Vector512.FusedMultiplyAdd(v, c, a11); b11 = Vector512.FusedMultiplyAdd(v, e, b11);
+            xi = ref Unsafe.Add(ref xi, GroupRows);
+            pa = ref Unsafe.Add(ref pa, PanelWidth);
+            pb = ref Unsafe.Add(ref pb, PanelWidth);
         }
-        var na = Vector512.LoadUnsafe(ref norm);
-        var nb = Vector512.LoadUnsafe(ref norm, PanelWidth);
+        ref float pn = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_norms), p * PanelWidth);
+        var na = Vector512.LoadUnsafe(ref pn);
+        var nb = Vector512.LoadUnsafe(ref pn, PanelWidth);
+        var ia = Vector512.Create(p * PanelWidth) + Vector512<int>.Indices;
+        var ib = ia + Vector512.Create(PanelWidth);
         var m2 = Vector512.Create(-2f);
-        nuint s = (nuint)PaddedK;
-        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
-        Vector512.FusedMultiplyAdd(a0, m2, na).StoreUnsafe(ref o); Vector512.FusedMultiplyAdd(b0, m2, nb).StoreUnsafe(ref o, 16);
-        Vector512.FusedMultiplyAdd(a1, m2, na).StoreUnsafe(ref o, s); Vector512.FusedMultiplyAdd(b1, m2, nb).StoreUnsafe(ref o, s + 16);
-        Vector512.FusedMultiplyAdd(a2, m2, na).StoreUnsafe(ref o, 2 * s); Vector512.FusedMultiplyAdd(b2, m2, nb).StoreUnsafe(ref o, 2 * s + 16);
-        Vector512.FusedMultiplyAdd(a3, m2, na).StoreUnsafe(ref o, 3 * s); Vector512.FusedMultiplyAdd(b3, m2, nb).StoreUnsafe(ref o, 3 * s + 16);
-        Vector512.FusedMultiplyAdd(a4, m2, na).StoreUnsafe(ref o, 4 * s); Vector512.FusedMultiplyAdd(b4, m2, nb).StoreUnsafe(ref o, 4 * s + 16);
-        Vector512.FusedMultiplyAdd(a5, m2, na).StoreUnsafe(ref o, 5 * s); Vector512.FusedMultiplyAdd(b5, m2, nb).StoreUnsafe(ref o, 5 * s + 16);
-        Vector512.FusedMultiplyAdd(a6, m2, na).StoreUnsafe(ref o, 6 * s); Vector512.FusedMultiplyAdd(b6, m2, nb).StoreUnsafe(ref o, 6 * s + 16);
-        Vector512.FusedMultiplyAdd(a7, m2, na).StoreUnsafe(ref o, 7 * s); Vector512.FusedMultiplyAdd(b7, m2, nb).StoreUnsafe(ref o, 7 * s + 16);
+        // Lower codeword indices first (a before b), so strict "<" keeps the lowest index on ties.
+        Update512(ref lm, ref li, 0, Vector512.FusedMultiplyAdd(a0, m2, na), ia); Update512(ref lm, ref li, 0, Vector512.FusedMultiplyAdd(b0, m2, nb), ib);
+        Update512(ref lm, ref li, 1, Vector512.FusedMultiplyAdd(a1, m2, na), ia); Update512(ref lm, ref li, 1, Vector512.FusedMultiplyAdd(b1, m2, nb), ib);
+        Update512(ref lm, ref li, 2, Vector512.FusedMultiplyAdd(a2, m2, na), ia); Update512(ref lm, ref li, 2, Vector512.FusedMultiplyAdd(b2, m2, nb), ib);
+        Update512(ref lm, ref li, 3, Vector512.FusedMultiplyAdd(a3, m2, na), ia); Update512(ref lm, ref li, 3, Vector512.FusedMultiplyAdd(b3, m2, nb), ib);
+        Update512(ref lm, ref li, 4, Vector512.FusedMultiplyAdd(a4, m2, na), ia); Update512(ref lm, ref li, 4, Vector512.FusedMultiplyAdd(b4, m2, nb), ib);
+        Update512(ref lm, ref li, 5, Vector512.FusedMultiplyAdd(a5, m2, na), ia); Update512(ref lm, ref li, 5, Vector512.FusedMultiplyAdd(b5, m2, nb), ib);
+        Update512(ref lm, ref li, 6, Vector512.FusedMultiplyAdd(a6, m2, na), ia); Update512(ref lm, ref li, 6, Vector512.FusedMultiplyAdd(b6, m2, nb), ib);
+        Update512(ref lm, ref li, 7, Vector512.FusedMultiplyAdd(a7, m2, na), ia); Update512(ref lm, ref li, 7, Vector512.FusedMultiplyAdd(b7, m2, nb), ib);
+        Update512(ref lm, ref li, 8, Vector512.FusedMultiplyAdd(a8, m2, na), ia); Update512(ref lm, ref li, 8, Vector512.FusedMultiplyAdd(b8, m2, nb), ib);
+        Update512(ref lm, ref li, 9, Vector512.FusedMultiplyAdd(a9, m2, na), ia); Update512(ref lm, ref li, 9, Vector512.FusedMultiplyAdd(b9, m2, nb), ib);
+        Update512(ref lm, ref li, 10, Vector512.FusedMultiplyAdd(a10, m2, na), ia); Update512(ref lm, ref li, 10, Vector512.FusedMultiplyAdd(b10, m2, nb), ib);
+        Update512(ref lm, ref li, 11, Vector512.FusedMultiplyAdd(a11, m2, na), ia); Update512(ref lm, ref li, 11, Vector512.FusedMultiplyAdd(b11, m2, nb), ib);
     }
 
-    private void Row512(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
+    private void Pair4x512(ref float xp, int r0, int p, ref float lm, ref int li)
     {
-        ref float x0 = ref Unsafe.Add(ref px, r * D);
+        int d = D;
+        ref float pa = ref Unsafe.Add(ref Panels, p * d * PanelWidth);
+        ref float pb = ref Unsafe.Add(ref pa, d * PanelWidth);
+        ref float xi = ref Unsafe.Add(ref xp, r0);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        for (int i = 0; i < d; i++)
+        {
+            var c = Vector512.LoadUnsafe(ref pa);
+            var e = Vector512.LoadUnsafe(ref pb);
+            var v = Vector512.Create(xi);
+            a0 = Vector512.FusedMultiplyAdd(v, c, a0); b0 = Vector512.FusedMultiplyAdd(v, e, b0);
+            v = Vector512.Create(Unsafe.Add(ref xi, 1));
+            a1 = Vector512.FusedMultiplyAdd(v, c, a1); b1 = Vector512.FusedMultiplyAdd(v, e, b1);
+            v = Vector512.Create(Unsafe.Add(ref xi, 2));
+            a2 = Vector512.FusedMultiplyAdd(v, c, a2); b2 = Vector512.FusedMultiplyAdd(v, e, b2);
+            v = Vector512.Create(Unsafe.Add(ref xi, 3));
+            a3 = Vector512.FusedMultiplyAdd(v, c, a3); b3 = Vector512.FusedMultiplyAdd(v, e, b3);
+            xi = ref Unsafe.Add(ref xi, GroupRows);
+            pa = ref Unsafe.Add(ref pa, PanelWidth);
+            pb = ref Unsafe.Add(ref pb, PanelWidth);
+        }
+        ref float pn = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_norms), p * PanelWidth);
+        var na = Vector512.LoadUnsafe(ref pn);
+        var nb = Vector512.LoadUnsafe(ref pn, PanelWidth);
+        var ia = Vector512.Create(p * PanelWidth) + Vector512<int>.Indices;
+        var ib = ia + Vector512.Create(PanelWidth);
+        var m2 = Vector512.Create(-2f);
+        Update512(ref lm, ref li, r0, Vector512.FusedMultiplyAdd(a0, m2, na), ia); Update512(ref lm, ref li, r0, Vector512.FusedMultiplyAdd(b0, m2, nb), ib);
+        Update512(ref lm, ref li, r0 + 1, Vector512.FusedMultiplyAdd(a1, m2, na), ia); Update512(ref lm, ref li, r0 + 1, Vector512.FusedMultiplyAdd(b1, m2, nb), ib);
+        Update512(ref lm, ref li, r0 + 2, Vector512.FusedMultiplyAdd(a2, m2, na), ia); Update512(ref lm, ref li, r0 + 2, Vector512.FusedMultiplyAdd(b2, m2, nb), ib);
+        Update512(ref lm, ref li, r0 + 3, Vector512.FusedMultiplyAdd(a3, m2, na), ia); Update512(ref lm, ref li, r0 + 3, Vector512.FusedMultiplyAdd(b3, m2, nb), ib);
+    }
+
+    private void Single512(ref float xp, int r, int p, ref float lm, ref int li)
+    {
+        ref float panel = ref Unsafe.Add(ref Panels, p * D * PanelWidth);
+        ref float norm = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_norms), p * PanelWidth);
+        Update512(ref lm, ref li, r, Row512(ref Unsafe.Add(ref xp, r), GroupRows, ref panel, ref norm), Vector512.Create(p * PanelWidth) + Vector512<int>.Indices);
+    }
+
+    /// <summary>Scores of one panel for one row whose elements lie <paramref name="xStride"/> apart.</summary>
+    private Vector512<float> Row512(ref float x, int xStride, ref float panel, ref float norm)
+    {
         Vector512<float> a = default;
         for (int i = 0; i < D; i++)
-            a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, i)), Vector512.LoadUnsafe(ref panel, (nuint)(i * PanelWidth)), a);
-        Vector512.FusedMultiplyAdd(a, Vector512.Create(-2f), Vector512.LoadUnsafe(ref norm)).StoreUnsafe(ref Unsafe.Add(ref pd, r * PaddedK + col));
+        {
+            a = Vector512.FusedMultiplyAdd(Vector512.Create(x), Vector512.LoadUnsafe(ref panel), a);
+            x = ref Unsafe.Add(ref x, xStride);
+            panel = ref Unsafe.Add(ref panel, PanelWidth);
+        }
+        return Vector512.FusedMultiplyAdd(a, Vector512.Create(-2f), Vector512.LoadUnsafe(ref norm));
     }
 
-    private void Rows4x256(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update512(ref float lm, ref int li, int row, Vector512<float> s, Vector512<int> ids)
+    {
+        ref float m = ref Unsafe.Add(ref lm, row * LaneMinStride);
+        ref int ix = ref Unsafe.Add(ref li, row * PanelWidth);
+        var m1 = Vector512.LoadUnsafe(ref m);
+        var lt = Vector512.LessThan(s, m1);
+        // Second smallest: min(second, max(smallest, s)); keeps equal scores so ties are seen.
+        Vector512.MinNative(Vector512.LoadUnsafe(ref m, PanelWidth), Vector512.MaxNative(m1, s)).StoreUnsafe(ref m, PanelWidth);
+        Vector512.ConditionalSelect(lt, s, m1).StoreUnsafe(ref m);
+        Vector512.ConditionalSelect(lt.AsInt32(), ids, Vector512.LoadUnsafe(ref ix)).StoreUnsafe(ref ix);
+    }
+
+    // ---- AVX2 ----
+
+    private void Panel6x256(ref float xp, int r0, int p, ref float lm, ref int li)
     {
         int d = D;
-        ref float x0 = ref Unsafe.Add(ref px, r * d);
-        Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        ref float pa = ref Unsafe.Add(ref Panels, p * d * PanelWidth);
+        ref float xi = ref Unsafe.Add(ref xp, r0);
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
         for (int i = 0; i < d; i++)
         {
-            var c = Vector256.LoadUnsafe(ref panel, (nuint)(i * PanelWidth));
-            var e = Vector256.LoadUnsafe(ref panel, (nuint)(i * PanelWidth + 8));
-            var v = Vector256.Create(Unsafe.Add(ref x0, i));
+            var c = Vector256.LoadUnsafe(ref pa);
+            var e = Vector256.LoadUnsafe(ref pa, 8);
+            var v = Vector256.Create(xi);
             a0 = Vector256.FusedMultiplyAdd(v, c, a0); b0 = Vector256.FusedMultiplyAdd(v, e, b0);
-            v = Vector256.Create(Unsafe.Add(ref x0, d + i));
+            v = Vector256.Create(Unsafe.Add(ref xi, 1));
             a1 = Vector256.FusedMultiplyAdd(v, c, a1); b1 = Vector256.FusedMultiplyAdd(v, e, b1);
-            v = Vector256.Create(Unsafe.Add(ref x0, 2 * d + i));
+            v = Vector256.Create(Unsafe.Add(ref xi, 2));
             a2 = Vector256.FusedMultiplyAdd(v, c, a2); b2 = Vector256.FusedMultiplyAdd(v, e, b2);
-            v = Vector256.Create(Unsafe.Add(ref x0, 3 * d + i));
+            v = Vector256.Create(Unsafe.Add(ref xi, 3));
             a3 = Vector256.FusedMultiplyAdd(v, c, a3); b3 = Vector256.FusedMultiplyAdd(v, e, b3);
+            v = Vector256.Create(Unsafe.Add(ref xi, 4));
+            a4 = Vector256.FusedMultiplyAdd(v, c, a4); b4 = Vector256.FusedMultiplyAdd(v, e, b4);
+            v = Vector256.Create(Unsafe.Add(ref xi, 5));
+            a5 = Vector256.FusedMultiplyAdd(v, c, a5); b5 = Vector256.FusedMultiplyAdd(v, e, b5);
+            xi = ref Unsafe.Add(ref xi, GroupRows);
+            pa = ref Unsafe.Add(ref pa, PanelWidth);
         }
-        var n0 = Vector256.LoadUnsafe(ref norm);
-        var n1 = Vector256.LoadUnsafe(ref norm, 8);
+        ref float pn = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_norms), p * PanelWidth);
+        var na = Vector256.LoadUnsafe(ref pn);
+        var nb = Vector256.LoadUnsafe(ref pn, 8);
+        var ia = Vector256.Create(p * PanelWidth) + Vector256<int>.Indices;
+        var ib = ia + Vector256.Create(8);
         var m2 = Vector256.Create(-2f);
-        int stride = PaddedK;
-        ref float o = ref Unsafe.Add(ref pd, r * stride + col);
-        Vector256.FusedMultiplyAdd(a0, m2, n0).StoreUnsafe(ref o); Vector256.FusedMultiplyAdd(b0, m2, n1).StoreUnsafe(ref o, 8);
-        Vector256.FusedMultiplyAdd(a1, m2, n0).StoreUnsafe(ref o, (nuint)stride); Vector256.FusedMultiplyAdd(b1, m2, n1).StoreUnsafe(ref o, (nuint)stride + 8);
-        Vector256.FusedMultiplyAdd(a2, m2, n0).StoreUnsafe(ref o, (nuint)(2 * stride)); Vector256.FusedMultiplyAdd(b2, m2, n1).StoreUnsafe(ref o, (nuint)(2 * stride) + 8);
-        Vector256.FusedMultiplyAdd(a3, m2, n0).StoreUnsafe(ref o, (nuint)(3 * stride)); Vector256.FusedMultiplyAdd(b3, m2, n1).StoreUnsafe(ref o, (nuint)(3 * stride) + 8);
+        Update256(ref lm, ref li, r0, 0, Vector256.FusedMultiplyAdd(a0, m2, na), ia); Update256(ref lm, ref li, r0, 8, Vector256.FusedMultiplyAdd(b0, m2, nb), ib);
+        Update256(ref lm, ref li, r0 + 1, 0, Vector256.FusedMultiplyAdd(a1, m2, na), ia); Update256(ref lm, ref li, r0 + 1, 8, Vector256.FusedMultiplyAdd(b1, m2, nb), ib);
+        Update256(ref lm, ref li, r0 + 2, 0, Vector256.FusedMultiplyAdd(a2, m2, na), ia); Update256(ref lm, ref li, r0 + 2, 8, Vector256.FusedMultiplyAdd(b2, m2, nb), ib);
+        Update256(ref lm, ref li, r0 + 3, 0, Vector256.FusedMultiplyAdd(a3, m2, na), ia); Update256(ref lm, ref li, r0 + 3, 8, Vector256.FusedMultiplyAdd(b3, m2, nb), ib);
+        Update256(ref lm, ref li, r0 + 4, 0, Vector256.FusedMultiplyAdd(a4, m2, na), ia); Update256(ref lm, ref li, r0 + 4, 8, Vector256.FusedMultiplyAdd(b4, m2, nb), ib);
+        Update256(ref lm, ref li, r0 + 5, 0, Vector256.FusedMultiplyAdd(a5, m2, na), ia); Update256(ref lm, ref li, r0 + 5, 8, Vector256.FusedMultiplyAdd(b5, m2, nb), ib);
     }
 
-    private void Row256(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
+    private (Vector256<float>, Vector256<float>) Row256(ref float x, int xStride, ref float panel, ref float norm)
     {
-        ref float x0 = ref Unsafe.Add(ref px, r * D);
         Vector256<float> a = default, b = default;
         for (int i = 0; i < D; i++)
         {
-            var v = Vector256.Create(Unsafe.Add(ref x0, i));
-            a = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref panel, (nuint)(i * PanelWidth)), a);
-            b = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref panel, (nuint)(i * PanelWidth + 8)), b);
+            var v = Vector256.Create(x);
+            a = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref panel), a);
+            b = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref panel, 8), b);
+            x = ref Unsafe.Add(ref x, xStride);
+            panel = ref Unsafe.Add(ref panel, PanelWidth);
         }
-        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
         var m2 = Vector256.Create(-2f);
-        Vector256.FusedMultiplyAdd(a, m2, Vector256.LoadUnsafe(ref norm)).StoreUnsafe(ref o);
-        Vector256.FusedMultiplyAdd(b, m2, Vector256.LoadUnsafe(ref norm, 8)).StoreUnsafe(ref o, 8);
+        return (Vector256.FusedMultiplyAdd(a, m2, Vector256.LoadUnsafe(ref norm)), Vector256.FusedMultiplyAdd(b, m2, Vector256.LoadUnsafe(ref norm, 8)));
     }
 
-    private void Row128(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update256(ref float lm, ref int li, int row, int lane, Vector256<float> s, Vector256<int> ids)
     {
-        ref float x0 = ref Unsafe.Add(ref px, r * D);
+        ref float m = ref Unsafe.Add(ref lm, row * LaneMinStride + lane);
+        ref int ix = ref Unsafe.Add(ref li, row * PanelWidth + lane);
+        var m1 = Vector256.LoadUnsafe(ref m);
+        var lt = Vector256.LessThan(s, m1);
+        Vector256.MinNative(Vector256.LoadUnsafe(ref m, PanelWidth), Vector256.MaxNative(m1, s)).StoreUnsafe(ref m, PanelWidth);
+        Vector256.ConditionalSelect(lt, s, m1).StoreUnsafe(ref m);
+        Vector256.ConditionalSelect(lt.AsInt32(), ids, Vector256.LoadUnsafe(ref ix)).StoreUnsafe(ref ix);
+    }
+
+    // ---- 128-bit and scalar ----
+
+    private (Vector128<float>, Vector128<float>, Vector128<float>, Vector128<float>) Row128(ref float x, int xStride, ref float panel, ref float norm)
+    {
         Vector128<float> a = default, b = default, c = default, e = default;
         for (int i = 0; i < D; i++)
         {
-            var v = Vector128.Create(Unsafe.Add(ref x0, i));
-            nuint at = (nuint)(i * PanelWidth);
-            a = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, at), a);
-            b = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, at + 4), b);
-            c = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, at + 8), c);
-            e = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, at + 12), e);
+            var v = Vector128.Create(x);
+            a = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel), a);
+            b = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, 4), b);
+            c = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, 8), c);
+            e = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, 12), e);
+            x = ref Unsafe.Add(ref x, xStride);
+            panel = ref Unsafe.Add(ref panel, PanelWidth);
         }
-        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
         var m2 = Vector128.Create(-2f);
-        Vector128.FusedMultiplyAdd(a, m2, Vector128.LoadUnsafe(ref norm)).StoreUnsafe(ref o);
-        Vector128.FusedMultiplyAdd(b, m2, Vector128.LoadUnsafe(ref norm, 4)).StoreUnsafe(ref o, 4);
-        Vector128.FusedMultiplyAdd(c, m2, Vector128.LoadUnsafe(ref norm, 8)).StoreUnsafe(ref o, 8);
-        Vector128.FusedMultiplyAdd(e, m2, Vector128.LoadUnsafe(ref norm, 12)).StoreUnsafe(ref o, 12);
+        return (Vector128.FusedMultiplyAdd(a, m2, Vector128.LoadUnsafe(ref norm)), Vector128.FusedMultiplyAdd(b, m2, Vector128.LoadUnsafe(ref norm, 4)),
+            Vector128.FusedMultiplyAdd(c, m2, Vector128.LoadUnsafe(ref norm, 8)), Vector128.FusedMultiplyAdd(e, m2, Vector128.LoadUnsafe(ref norm, 12)));
     }
 
-    private void RowScalar(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update128(ref float m, ref int ix, Vector128<float> s, Vector128<int> ids)
     {
-        ref float x0 = ref Unsafe.Add(ref px, r * D);
-        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
+        var m1 = Vector128.LoadUnsafe(ref m);
+        var lt = Vector128.LessThan(s, m1);
+        Vector128.MinNative(Vector128.LoadUnsafe(ref m, PanelWidth), Vector128.MaxNative(m1, s)).StoreUnsafe(ref m, PanelWidth);
+        Vector128.ConditionalSelect(lt, s, m1).StoreUnsafe(ref m);
+        Vector128.ConditionalSelect(lt.AsInt32(), ids, Vector128.LoadUnsafe(ref ix)).StoreUnsafe(ref ix);
+    }
+
+    private void RowScalar(ref float x, int xStride, ref float panel, ref float norm, ref float o)
+    {
         for (int j = 0; j < PanelWidth; j++)
         {
             float s = 0;
-            for (int i = 0; i < D; i++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref x0, i), Unsafe.Add(ref panel, i * PanelWidth + j), s);
+            for (int i = 0; i < D; i++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i * xStride), Unsafe.Add(ref panel, i * PanelWidth + j), s);
             Unsafe.Add(ref o, j) = MathF.FusedMultiplyAdd(s, -2f, Unsafe.Add(ref norm, j));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateScalar(ref float m, ref int ix, float s, int index)
+    {
+        float m1 = m;
+        ref float m2 = ref Unsafe.Add(ref m, PanelWidth);
+        float hi = s < m1 ? m1 : s;
+        if (hi < m2 || float.IsNaN(hi)) m2 = hi;
+        if (s < m1)
+        {
+            m = s;
+            ix = index;
         }
     }
 }

@@ -107,11 +107,12 @@ public sealed class FactorizedVectorQuantizer
             Project(src, tp, dl, lv.InProjWeight, lv.InProjBias, dc, ze);
             for (int t = 0; t < tp; t++) NormalizeRow(ze.Slice(t * dc, dc));
             var best = ws.Ints(0, tp);
-            var scores = ws.Floats(3, block * _panels[l].PaddedK);
+            var scratch = ws.Floats(3, NearestCodeword.ScratchFloats(_panels[l], block));
+            var intScratch = ws.Ints(2, NearestCodeword.ScratchInts(block));
             for (int t0 = 0; t0 < tp; t0 += block)
             {
                 int rows = Math.Min(block, tp - t0);
-                NearestCodeword.Search(ze.Slice(t0 * dc, rows * dc), rows, _panels[l], _unitCodebooks[l], _unitNorms[l], scores, best.Slice(t0, rows));
+                NearestCodeword.Search(ze.Slice(t0 * dc, rows * dc), rows, _panels[l], _unitCodebooks[l], _unitNorms[l], scratch, intScratch, best.Slice(t0, rows));
             }
             for (int t = 0; t < frames; t++) codes[t * levels + l] = best[t / s];
             if (l + 1 < levels)

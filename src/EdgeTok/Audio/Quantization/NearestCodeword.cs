@@ -6,16 +6,24 @@ namespace EdgeTok.Audio.Quantization;
 
 /// <summary>
 /// The shared search kernel: for a block of rows x, argmin_k ||x − c_k||² computed as
-/// argmin_k (||c_k||² − 2 x·c_k), GEMM-shaped per block of rows over a panel-packed codebook
-/// (<see cref="CodebookPanels"/>; the ||x||² term is constant per row).
+/// argmin_k (||c_k||² − 2 x·c_k) over a panel-packed codebook (<see cref="CodebookPanels"/>; the
+/// ||x||² term is constant per row), in groups of 12 rows with the minimum kept in the kernel's lane
+/// state rather than in a [rows, K] score block.
 /// Candidates whose expanded-form distance lies within float32 rounding of the best are re-ranked
 /// with exact float64 distances, so near-ties resolve as a direct float64 reference would; exact ties
-/// go to the lowest index.
+/// go to the lowest index. The kernel's per-lane second-smallest score tells whether a row has such
+/// candidates; only those rows have their scores recomputed.
 /// </summary>
 internal static class NearestCodeword
 {
-    /// <summary>Rows per GEMM block: keeps the [rows, K] score block in L2 for K up to a few thousand.</summary>
-    internal const int BlockRows = 64;
+    /// <summary>
+    /// Rows per block of frames: the packed block (384 × D floats) and its lane state stay in L2 while one
+    /// codebook panel pair after the other is used by all 32 groups of the block, so each RVQ level's
+    /// codebook streams in from memory once per 384 frames.
+    /// </summary>
+    internal const int BlockRows = 384;
+
+    private const int G = CodebookPanels.GroupRows;
 
     /// <summary>Squared L2 norm of each of the <paramref name="k"/> rows of a [k, dim] codebook.</summary>
     internal static float[] RowNorms(ReadOnlySpan<float> codebook, int k, int dim)
@@ -29,40 +37,102 @@ internal static class NearestCodeword
         return n;
     }
 
+    /// <summary>Floats of scratch <see cref="Search"/> needs for <paramref name="rows"/> rows and <paramref name="panels"/>.</summary>
+    internal static int ScratchFloats(CodebookPanels panels, int rows)
+    {
+        int padded = (rows + G - 1) / G * G;
+        return padded * (panels.D + CodebookPanels.LaneMinStride) + panels.PaddedK;
+    }
+
+    /// <summary>Ints of scratch <see cref="Search"/> needs for <paramref name="rows"/> rows.</summary>
+    internal static int ScratchInts(int rows) => (rows + G - 1) / G * G * CodebookPanels.PanelWidth;
+
     /// <summary>
     /// Nearest codeword for each of <paramref name="rows"/> rows of <paramref name="x"/> [rows, dim];
-    /// <paramref name="scores"/> holds at least rows × <see cref="CodebookPanels.PaddedK"/> values.
+    /// <paramref name="scratch"/> holds at least <see cref="ScratchFloats"/> values, <paramref name="intScratch"/> <see cref="ScratchInts"/>.
     /// </summary>
     internal static void Search(ReadOnlySpan<float> x, int rows, CodebookPanels panels, ReadOnlySpan<float> codebook, ReadOnlySpan<float> norms,
-        Span<float> scores, Span<int> best)
+        Span<float> scratch, Span<int> intScratch, Span<int> best)
     {
-        panels.Distances(x, rows, scores);
-        int k = panels.K, dim = panels.D, stride = panels.PaddedK;
+        int dim = panels.D, w = CodebookPanels.PanelWidth, ms = CodebookPanels.LaneMinStride;
+        int padded = (rows + G - 1) / G * G;
+        var packed = scratch[..(padded * dim)];
+        var laneMin = scratch.Slice(padded * dim, padded * ms);
+        var scores = scratch.Slice(padded * (dim + ms), panels.PaddedK);
+        var laneIndex = intScratch[..(padded * w)];
+        // Pack groups of 12 rows [D][12] so the kernel broadcasts from one cache line per step; rows past the end are zero.
+        if (padded > rows) packed[((padded - G) * dim)..].Clear();
         for (int r = 0; r < rows; r++)
         {
-            var row = scores.Slice(r * stride, k);
-            int b = TensorPrimitives.IndexOfMin(row);
             var xr = x.Slice(r * dim, dim);
-            float xx = TensorPrimitives.Dot(xr, xr);
-            // Rounding in the expanded form is bounded by a few ulps of ||x||² + ||c||²; anything
-            // within that band may be the true nearest and is re-checked exactly.
-            float limit = row[b] + (2e-5f * (xx + norms[b]) + 1e-30f);
-            if (CountAtMost(row, limit) > 1)
+            var group = packed.Slice(r / G * G * dim, G * dim);
+            int c = r % G;
+            for (int i = 0; i < dim; i++) group[i * G + c] = xr[i];
+        }
+        laneMin.Fill(float.PositiveInfinity);
+        laneIndex.Clear();
+        panels.Scan(packed, rows, laneMin, laneIndex);
+        for (int r = 0; r < rows; r++)
+        {
+            var m = laneMin.Slice(r * ms, ms);
+            var ix = laneIndex.Slice(r * w, w);
+            // Smallest over lanes (lowest index among equals), then the second smallest score overall.
+            int lane = 0;
+            for (int l = 1; l < w; l++)
+                if (m[l] < m[lane] || (m[l] == m[lane] && ix[l] < ix[lane])) lane = l;
+            float bestScore = m[lane], second = m[w + lane];
+            for (int l = 0; l < w; l++)
             {
-                double bestD = Exact(xr, codebook.Slice(b * dim, dim));
-                for (int j = 0; j < k; j++)
-                {
-                    if (j == b || row[j] > limit) continue;
-                    double dj = Exact(xr, codebook.Slice(j * dim, dim));
-                    if (dj < bestD || (dj == bestD && j < b))
-                    {
-                        b = j;
-                        bestD = dj;
-                    }
-                }
+                second = MathF.Min(second, m[w + l]);
+                if (l != lane) second = MathF.Min(second, m[l]);
+            }
+            int b = ix[lane];
+            var xr = x.Slice(r * dim, dim);
+            float band = Band(xr, panels);
+            if (!(second > bestScore + band))
+            {
+                panels.Distances(xr, 1, scores);
+                b = ReRank(xr, scores[..panels.K], codebook, dim, band);
             }
             best[r] = b;
         }
+    }
+
+    /// <summary>
+    /// How far above the smallest score a codeword's score may lie and still be the true nearest:
+    /// twice the float32 rounding bound of one score. A score is ||c||² − 2·x·c accumulated with D
+    /// fused multiply-adds, so its error is at most about (D + 1)·2⁻²⁴·(||c||² + 2·||x||·||c||); with the
+    /// largest codeword norm that bounds every candidate. (Measured against ||x||·||c||, not ||x||², so
+    /// a small codebook far from x — late RVQ levels — does not widen the band.)
+    /// </summary>
+    private static float Band(ReadOnlySpan<float> xr, CodebookPanels panels)
+    {
+        double c = panels.MaxNorm, xn = Math.Sqrt(TensorPrimitives.Dot(xr, xr));
+        double factor = Math.Max(2e-5, 2.0 * (panels.D + 1) * Math.ScaleB(1.0, -24));
+        return (float)(factor * (c * c + 2 * xn * c) + 1e-30);
+    }
+
+    /// <summary>The reference rule on one row's scores: smallest score, then exact float64 re-ranking of everything within <paramref name="band"/> of it.</summary>
+    private static int ReRank(ReadOnlySpan<float> xr, ReadOnlySpan<float> row, ReadOnlySpan<float> codebook, int dim, float band)
+    {
+        int k = row.Length;
+        int b = TensorPrimitives.IndexOfMin(row);
+        float limit = row[b] + band;
+        if (!(CountAtMost(row, limit) == 1))
+        {
+            double bestD = Exact(xr, codebook.Slice(b * dim, dim));
+            for (int j = 0; j < k; j++)
+            {
+                if (j == b || row[j] > limit) continue;
+                double dj = Exact(xr, codebook.Slice(j * dim, dim));
+                if (dj < bestD || (dj == bestD && j < b))
+                {
+                    b = j;
+                    bestD = dj;
+                }
+            }
+        }
+        return b;
     }
 
     private static int CountAtMost(ReadOnlySpan<float> row, float limit)

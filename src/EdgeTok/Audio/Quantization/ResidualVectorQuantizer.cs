@@ -100,7 +100,8 @@ public sealed class ResidualVectorQuantizer
     {
         int d = Dimension, k = CodebookSize, block = NearestCodeword.BlockRows;
         var residual = ws.Floats(0, block * d);
-        var scores = ws.Floats(1, block * _panels[0].PaddedK);
+        var scratch = ws.Floats(1, NearestCodeword.ScratchFloats(_panels[0], block));
+        var intScratch = ws.Ints(1, NearestCodeword.ScratchInts(block));
         var best = ws.Ints(0, block);
         for (int t0 = 0; t0 < frames; t0 += block)
         {
@@ -110,7 +111,7 @@ public sealed class ResidualVectorQuantizer
             for (int q = 0; q < levels; q++)
             {
                 var cb = Codebook(q);
-                NearestCodeword.Search(r, rows, _panels[q], cb, _norms[q], scores, best);
+                NearestCodeword.Search(r, rows, _panels[q], cb, _norms[q], scratch, intScratch, best);
                 for (int i = 0; i < rows; i++)
                 {
                     int c = best[i];
