@@ -155,8 +155,16 @@ internal sealed class CodebookPanels
                         for (int r0 = 0; r0 < n; r0 += 4) Pair4x512(ref xp, r0, p, ref lm, ref li);
                 }
             if (p < PanelCount)
-                for (int r = 0; r < rows; r++)
-                    Single512(ref Unsafe.Add(ref xp0, r / GroupRows * groupFloats), r % GroupRows, p, ref Unsafe.Add(ref lm0, r / GroupRows * GroupRows * LaneMinStride), ref Unsafe.Add(ref li0, r / GroupRows * GroupRows * PanelWidth));
+                for (int g = 0; g < groups; g++)
+                {
+                    int n = Math.Min(GroupRows, rows - g * GroupRows);
+                    ref float xp = ref Unsafe.Add(ref xp0, g * groupFloats);
+                    ref float lm = ref Unsafe.Add(ref lm0, g * GroupRows * LaneMinStride);
+                    ref int li = ref Unsafe.Add(ref li0, g * GroupRows * PanelWidth);
+                    if (n > 8) One12x512(ref xp, p, ref lm, ref li);
+                    else
+                        for (int r0 = 0; r0 < n; r0 += 4) One4x512(ref xp, r0, p, ref lm, ref li);
+                }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -208,6 +216,71 @@ internal sealed class CodebookPanels
     {
         byte* b = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref Panels, panel * D * PanelWidth));
         for (int l = fromLine; l < toLine; l++) Sse.Prefetch1(b + l * 64);
+    }
+
+    /// <summary>
+    /// Reads one row's lane state (<see cref="Scan"/>): the smallest score over the lanes with its
+    /// codeword (the lowest index among equal scores), and the second smallest score of the row (the
+    /// other lanes' smallest and every lane's second smallest; NaN if any lane saw a NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (int Index, float Best, float Second) ReduceLanes(ref float laneMin, ref int laneIndex)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var m1 = Vector512.LoadUnsafe(ref laneMin);
+            var m2 = Vector512.LoadUnsafe(ref laneMin, PanelWidth);
+            var ix = Vector512.LoadUnsafe(ref laneIndex);
+            var best = HorizontalMin(m1);
+            var at = Vector512.Equals(m1, best).AsInt32();
+            var index = HorizontalMin(Vector512.ConditionalSelect(at, ix, Vector512.Create(int.MaxValue)));
+            // Every lane except the winner's smallest, and every second smallest.
+            var others = Vector512.ConditionalSelect((at & Vector512.Equals(ix, index)).AsSingle(), Vector512.Create(float.PositiveInfinity), m1);
+            var second = HorizontalMin(Vector512.MinNative(m2, others)).ToScalar();
+            if (Vector512.EqualsAll(m2, m2)) return (index.ToScalar(), best.ToScalar(), second);
+            return (index.ToScalar(), best.ToScalar(), float.NaN);
+        }
+        int lane = 0, b = laneIndex;
+        float bestScore = laneMin;
+        for (int l = 1; l < PanelWidth; l++)
+        {
+            float v = Unsafe.Add(ref laneMin, l);
+            if (v < bestScore || (v == bestScore && Unsafe.Add(ref laneIndex, l) < b))
+            {
+                bestScore = v;
+                b = Unsafe.Add(ref laneIndex, l);
+                lane = l;
+            }
+        }
+        float secondScore = float.PositiveInfinity;
+        for (int l = 0; l < PanelWidth; l++)
+        {
+            float v2 = Unsafe.Add(ref laneMin, PanelWidth + l);
+            if (float.IsNaN(v2)) return (b, bestScore, float.NaN);
+            if (v2 < secondScore) secondScore = v2;
+            float v1 = Unsafe.Add(ref laneMin, l);
+            if (l != lane && v1 < secondScore) secondScore = v1;
+        }
+        return (b, bestScore, secondScore);
+    }
+
+    // Minimum of the 16 lanes, in every lane (log-step butterfly; the inputs are not NaN).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> HorizontalMin(Vector512<float> v)
+    {
+        v = Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+        v = Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11)));
+        v = Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)));
+        return Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> HorizontalMin(Vector512<int> v)
+    {
+        v = Vector512.Min(v, Vector512.Shuffle(v, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+        v = Vector512.Min(v, Vector512.Shuffle(v, Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11)));
+        v = Vector512.Min(v, Vector512.Shuffle(v, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)));
+        return Vector512.Min(v, Vector512.Shuffle(v, Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14)));
     }
 
     // ---- AVX-512 ----
@@ -310,11 +383,72 @@ internal sealed class CodebookPanels
         Update512(ref lm, ref li, r0 + 3, Vector512.FusedMultiplyAdd(a3, m2, na), ia); Update512(ref lm, ref li, r0 + 3, Vector512.FusedMultiplyAdd(b3, m2, nb), ib);
     }
 
-    private void Single512(ref float xp, int r, int p, ref float lm, ref int li)
+    // The last panel when the count is odd (K ≤ 16: the only one), 12 rows × 1 panel = 12 accumulators.
+    private void One12x512(ref float xp, int p, ref float lm, ref int li)
     {
-        ref float panel = ref Unsafe.Add(ref Panels, p * D * PanelWidth);
-        ref float norm = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_norms), p * PanelWidth);
-        Update512(ref lm, ref li, r, Row512(ref Unsafe.Add(ref xp, r), GroupRows, ref panel, ref norm), Vector512.Create(p * PanelWidth) + Vector512<int>.Indices);
+        int d = D;
+        ref float pa = ref Unsafe.Add(ref Panels, p * d * PanelWidth);
+        ref float xi = ref xp;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector512<float> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
+        for (int i = 0; i < d; i++)
+        {
+            var c = Vector512.LoadUnsafe(ref pa);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(xi), c, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 1)), c, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 2)), c, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 3)), c, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 4)), c, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 5)), c, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 6)), c, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 7)), c, a7);
+            a8 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 8)), c, a8);
+            a9 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 9)), c, a9);
+            a10 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 10)), c, a10);
+            a11 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 11)), c, a11);
+            xi = ref Unsafe.Add(ref xi, GroupRows);
+            pa = ref Unsafe.Add(ref pa, PanelWidth);
+        }
+        var na = Vector512.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_norms), p * PanelWidth));
+        var ia = Vector512.Create(p * PanelWidth) + Vector512<int>.Indices;
+        var m2 = Vector512.Create(-2f);
+        Update512(ref lm, ref li, 0, Vector512.FusedMultiplyAdd(a0, m2, na), ia);
+        Update512(ref lm, ref li, 1, Vector512.FusedMultiplyAdd(a1, m2, na), ia);
+        Update512(ref lm, ref li, 2, Vector512.FusedMultiplyAdd(a2, m2, na), ia);
+        Update512(ref lm, ref li, 3, Vector512.FusedMultiplyAdd(a3, m2, na), ia);
+        Update512(ref lm, ref li, 4, Vector512.FusedMultiplyAdd(a4, m2, na), ia);
+        Update512(ref lm, ref li, 5, Vector512.FusedMultiplyAdd(a5, m2, na), ia);
+        Update512(ref lm, ref li, 6, Vector512.FusedMultiplyAdd(a6, m2, na), ia);
+        Update512(ref lm, ref li, 7, Vector512.FusedMultiplyAdd(a7, m2, na), ia);
+        Update512(ref lm, ref li, 8, Vector512.FusedMultiplyAdd(a8, m2, na), ia);
+        Update512(ref lm, ref li, 9, Vector512.FusedMultiplyAdd(a9, m2, na), ia);
+        Update512(ref lm, ref li, 10, Vector512.FusedMultiplyAdd(a10, m2, na), ia);
+        Update512(ref lm, ref li, 11, Vector512.FusedMultiplyAdd(a11, m2, na), ia);
+    }
+
+    private void One4x512(ref float xp, int r0, int p, ref float lm, ref int li)
+    {
+        int d = D;
+        ref float pa = ref Unsafe.Add(ref Panels, p * d * PanelWidth);
+        ref float xi = ref Unsafe.Add(ref xp, r0);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int i = 0; i < d; i++)
+        {
+            var c = Vector512.LoadUnsafe(ref pa);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(xi), c, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 1)), c, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 2)), c, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref xi, 3)), c, a3);
+            xi = ref Unsafe.Add(ref xi, GroupRows);
+            pa = ref Unsafe.Add(ref pa, PanelWidth);
+        }
+        var na = Vector512.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_norms), p * PanelWidth));
+        var ia = Vector512.Create(p * PanelWidth) + Vector512<int>.Indices;
+        var m2 = Vector512.Create(-2f);
+        Update512(ref lm, ref li, r0, Vector512.FusedMultiplyAdd(a0, m2, na), ia);
+        Update512(ref lm, ref li, r0 + 1, Vector512.FusedMultiplyAdd(a1, m2, na), ia);
+        Update512(ref lm, ref li, r0 + 2, Vector512.FusedMultiplyAdd(a2, m2, na), ia);
+        Update512(ref lm, ref li, r0 + 3, Vector512.FusedMultiplyAdd(a3, m2, na), ia);
     }
 
     /// <summary>Scores of one panel for one row whose elements lie <paramref name="xStride"/> apart.</summary>

@@ -94,7 +94,7 @@ public class NearestCodewordTests
         var norms = NearestCodeword.RowNorms(cb, k, d);
         var panels = new CodebookPanels(cb, norms, k, d);
         var best = new int[rows];
-        NearestCodeword.Search(x, rows, panels, cb, norms, new float[NearestCodeword.ScratchFloats(panels, rows)], new int[NearestCodeword.ScratchInts(rows)], best);
+        NearestCodeword.Search(x, rows, panels, cb, new float[NearestCodeword.ScratchFloats(panels, rows)], new int[NearestCodeword.ScratchInts(rows)], best);
         for (int r = 0; r < rows; r++)
             Assert.Equal(BruteForce(x.AsSpan(r * d, d), cb, k, d), best[r]);
         return best;

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using EdgeTok.Numerics;
 
@@ -51,44 +53,31 @@ internal static class NearestCodeword
     /// Nearest codeword for each of <paramref name="rows"/> rows of <paramref name="x"/> [rows, dim];
     /// <paramref name="scratch"/> holds at least <see cref="ScratchFloats"/> values, <paramref name="intScratch"/> <see cref="ScratchInts"/>.
     /// </summary>
-    internal static void Search(ReadOnlySpan<float> x, int rows, CodebookPanels panels, ReadOnlySpan<float> codebook, ReadOnlySpan<float> norms,
+    internal static void Search(ReadOnlySpan<float> x, int rows, CodebookPanels panels, ReadOnlySpan<float> codebook,
         Span<float> scratch, Span<int> intScratch, Span<int> best)
     {
         int dim = panels.D, w = CodebookPanels.PanelWidth, ms = CodebookPanels.LaneMinStride;
+        if (rows < 0 || x.Length < rows * dim || best.Length < rows || codebook.Length < panels.K * dim)
+            throw new ArgumentException("NearestCodeword.Search: buffer too small");
         int padded = (rows + G - 1) / G * G;
         var packed = scratch[..(padded * dim)];
         var laneMin = scratch.Slice(padded * dim, padded * ms);
         var scores = scratch.Slice(padded * (dim + ms), panels.PaddedK);
         var laneIndex = intScratch[..(padded * w)];
-        // Pack groups of 12 rows [D][12] so the kernel broadcasts from one cache line per step; rows past the end are zero.
-        if (padded > rows) packed[((padded - G) * dim)..].Clear();
-        for (int r = 0; r < rows; r++)
-        {
-            var xr = x.Slice(r * dim, dim);
-            var group = packed.Slice(r / G * G * dim, G * dim);
-            int c = r % G;
-            for (int i = 0; i < dim; i++) group[i * G + c] = xr[i];
-        }
+        Pack(x, rows, dim, packed);
         laneMin.Fill(float.PositiveInfinity);
         laneIndex.Clear();
         panels.Scan(packed, rows, laneMin, laneIndex);
+        ref float lm = ref MemoryMarshal.GetReference(laneMin);
+        ref int li = ref MemoryMarshal.GetReference(laneIndex);
+        double factor = BandFactor(panels), c = panels.MaxNorm;
         for (int r = 0; r < rows; r++)
         {
-            var m = laneMin.Slice(r * ms, ms);
-            var ix = laneIndex.Slice(r * w, w);
-            // Smallest over lanes (lowest index among equals), then the second smallest score overall.
-            int lane = 0;
-            for (int l = 1; l < w; l++)
-                if (m[l] < m[lane] || (m[l] == m[lane] && ix[l] < ix[lane])) lane = l;
-            float bestScore = m[lane], second = m[w + lane];
-            for (int l = 0; l < w; l++)
-            {
-                second = MathF.Min(second, m[w + l]);
-                if (l != lane) second = MathF.Min(second, m[l]);
-            }
-            int b = ix[lane];
+            var (b, bestScore, second) = CodebookPanels.ReduceLanes(ref Unsafe.Add(ref lm, r * ms), ref Unsafe.Add(ref li, r * w));
+            // Within float32 rounding of the best, a candidate may be the true nearest: re-check those
+            // rows exactly. NaN (and overflowed) scores fail the comparison and take the re-check too.
             var xr = x.Slice(r * dim, dim);
-            float band = Band(xr, panels);
+            float band = (float)(factor * (c * c + 2 * Math.Sqrt(TensorPrimitives.Dot(xr, xr)) * c) + 1e-30);
             if (!(second > bestScore + band))
             {
                 panels.Distances(xr, 1, scores);
@@ -98,19 +87,39 @@ internal static class NearestCodeword
         }
     }
 
-    /// <summary>
-    /// How far above the smallest score a codeword's score may lie and still be the true nearest:
-    /// twice the float32 rounding bound of one score. A score is ||c||² − 2·x·c accumulated with D
-    /// fused multiply-adds, so its error is at most about (D + 1)·2⁻²⁴·(||c||² + 2·||x||·||c||); with the
-    /// largest codeword norm that bounds every candidate. (Measured against ||x||·||c||, not ||x||², so
-    /// a small codebook far from x — late RVQ levels — does not widen the band.)
-    /// </summary>
-    private static float Band(ReadOnlySpan<float> xr, CodebookPanels panels)
+    // Groups of 12 rows [D][12], so the kernel broadcasts from one cache line per step (rows past the end zero).
+    private static void Pack(ReadOnlySpan<float> x, int rows, int dim, Span<float> packed)
     {
-        double c = panels.MaxNorm, xn = Math.Sqrt(TensorPrimitives.Dot(xr, xr));
-        double factor = Math.Max(2e-5, 2.0 * (panels.D + 1) * Math.ScaleB(1.0, -24));
-        return (float)(factor * (c * c + 2 * xn * c) + 1e-30);
+        int padded = (rows + G - 1) / G * G;
+        if (padded > rows) packed[((padded - G) * dim)..].Clear();
+        ref float px = ref MemoryMarshal.GetReference(x);
+        for (int g0 = 0; g0 < rows; g0 += G)
+        {
+            int n = Math.Min(G, rows - g0);
+            ref float group = ref MemoryMarshal.GetReference(packed[(g0 * dim)..]);
+            for (int c = 0; c < n; c++)
+            {
+                ref float src = ref Unsafe.Add(ref px, (g0 + c) * dim);
+                ref float dst = ref Unsafe.Add(ref group, c);
+                for (int i = 0; i < dim; i++)
+                {
+                    dst = src;
+                    src = ref Unsafe.Add(ref src, 1);
+                    dst = ref Unsafe.Add(ref dst, G);
+                }
+            }
+        }
     }
+
+    /// <summary>
+    /// How far above the smallest score a codeword's score may lie and still be the true nearest, per
+    /// unit of (||c||²max + 2·||x||·||c||max): twice the float32 rounding bound of one score. A score is
+    /// ||c||² − 2·x·c accumulated with D fused multiply-adds, so its error is at most about
+    /// (D + 1)·2⁻²⁴·(||c||² + 2·||x||·||c||); with the largest codeword norm that bounds every candidate.
+    /// (Measured against ||x||·||c||, not ||x||², so a small codebook far from x — late RVQ levels — does
+    /// not widen the band.)
+    /// </summary>
+    private static double BandFactor(CodebookPanels panels) => Math.Max(2e-5, 2.0 * (panels.D + 1) * Math.ScaleB(1.0, -24));
 
     /// <summary>The reference rule on one row's scores: smallest score, then exact float64 re-ranking of everything within <paramref name="band"/> of it.</summary>
     private static int ReRank(ReadOnlySpan<float> xr, ReadOnlySpan<float> row, ReadOnlySpan<float> codebook, int dim, float band)
@@ -138,7 +147,7 @@ internal static class NearestCodeword
     private static int CountAtMost(ReadOnlySpan<float> row, float limit)
     {
         int n = 0, i = 0;
-        ref float p = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(row);
+        ref float p = ref MemoryMarshal.GetReference(row);
         if (Vector256.IsHardwareAccelerated)
         {
             var l = Vector256.Create(limit);
