@@ -64,7 +64,7 @@ internal static class NearestCodeword
         var laneMin = scratch.Slice(padded * dim, padded * ms);
         var scores = scratch.Slice(padded * (dim + ms), panels.PaddedK);
         var laneIndex = intScratch[..(padded * w)];
-        Pack(x, rows, dim, packed);
+        PanelMatrix.PackRows(x, rows, dim, packed);
         laneMin.Fill(float.PositiveInfinity);
         laneIndex.Clear();
         panels.Scan(packed, rows, laneMin, laneIndex);
@@ -84,30 +84,6 @@ internal static class NearestCodeword
                 b = ReRank(xr, scores[..panels.K], codebook, dim, band);
             }
             best[r] = b;
-        }
-    }
-
-    // Groups of 12 rows [D][12], so the kernel broadcasts from one cache line per step (rows past the end zero).
-    private static void Pack(ReadOnlySpan<float> x, int rows, int dim, Span<float> packed)
-    {
-        int padded = (rows + G - 1) / G * G;
-        if (padded > rows) packed[((padded - G) * dim)..].Clear();
-        ref float px = ref MemoryMarshal.GetReference(x);
-        for (int g0 = 0; g0 < rows; g0 += G)
-        {
-            int n = Math.Min(G, rows - g0);
-            ref float group = ref MemoryMarshal.GetReference(packed[(g0 * dim)..]);
-            for (int c = 0; c < n; c++)
-            {
-                ref float src = ref Unsafe.Add(ref px, (g0 + c) * dim);
-                ref float dst = ref Unsafe.Add(ref group, c);
-                for (int i = 0; i < dim; i++)
-                {
-                    dst = src;
-                    src = ref Unsafe.Add(ref src, 1);
-                    dst = ref Unsafe.Add(ref dst, G);
-                }
-            }
         }
     }
 
