@@ -6,7 +6,7 @@ namespace EdgeTok.Numerics;
 /// Where a <see cref="PanelMatrix"/> kernel delivers its results: for one row and one panel, the
 /// accumulated products Σᵢ x[row, i]·B[16·panel + lane, i] of some of the panel's 16 columns (lanes).
 /// Each row/panel pair is delivered exactly once, in one of the four widths; what happens next (store
-/// to C, turn into an RVQ score and keep the minimum) is the sink's business. Implemented by structs
+/// to a matrix, or turn into an RVQ score and keep the minimum) is the sink's business. Implemented by structs
 /// (ref structs included) so each kernel is compiled for its sink and the call inlines.
 /// </summary>
 internal interface IPanelSink

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -12,8 +11,8 @@ namespace EdgeTok.Numerics;
 /// (pinned, 64-byte aligned, so no vector load straddles two cache lines). <see cref="Run"/> computes
 /// x·Bᵀ for rows packed in groups of <see cref="GroupRows"/> ([K][12] each, <see cref="PackRows"/>) with
 /// broadcast-FMA into vector accumulators — no horizontal sums, one streamed panel per 16 columns —
-/// and hands every row × panel result to a sink (<see cref="IPanelSink"/>): stored as C = A·Bᵀ by
-/// <see cref="MultiplyTransposed"/>, scored and reduced to a running argmin by the RVQ search.
+/// and hands every row × panel result to a sink (<see cref="IPanelSink"/>): the RVQ search turns them
+/// into scores and keeps a running argmin (<see cref="CodebookPanels"/>).
 /// <para>
 /// Register blocking: AVX-512, 12 rows × 2 panels = 24 of the 32 zmm registers (each panel load feeds
 /// 12 FMAs, each broadcast 2), 4-row slices for short groups, 12 × 1 / 4 × 1 for an odd last panel;
@@ -158,29 +157,6 @@ internal sealed class PanelMatrix
                     else RowScalar(ref xr, ref panel, r, p, ref sink);
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// C[m, N] = A[m, K]·Bᵀ, or C += A·Bᵀ when <paramref name="accumulate"/> is true (a linear layer
-    /// y = x·Wᵀ with W stored [out, in]). A is packed per call into a buffer rented from the shared pool.
-    /// </summary>
-    public void MultiplyTransposed(ReadOnlySpan<float> a, int m, Span<float> c, bool accumulate = false)
-    {
-        if (m < 0 || a.Length < (long)m * K || c.Length < (long)m * N) throw new ArgumentException($"PanelMatrix.MultiplyTransposed: operands too small for {m}x{K} · {N}x{K}ᵀ");
-        if (m == 0) return;
-        int len = PackedLength(m, K);
-        var rented = ArrayPool<float>.Shared.Rent(len);
-        try
-        {
-            var packed = rented.AsSpan(0, len);
-            PackRows(a, m, K, packed);
-            var sink = new StoreSink(c, m, N, accumulate);
-            Run(packed, m, ref sink);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(rented);
         }
     }
 
@@ -408,69 +384,6 @@ internal sealed class PanelMatrix
             float s = 0;
             for (int i = 0; i < K; i++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i * GroupRows), Unsafe.Add(ref panel, i * Width + j), s);
             sink.Put(row, p, j, s);
-        }
-    }
-
-    /// <summary>Stores (or adds) the blocks into C [m, n]; padding rows and columns are dropped.</summary>
-    private ref struct StoreSink(Span<float> c, int m, int n, bool accumulate) : IPanelSink
-    {
-        private readonly Span<float> _c = c;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Put(int row, int panel, Vector512<float> acc)
-        {
-            int col = panel * Width;
-            if (row >= m) return;
-            if (col + Width <= n)
-            {
-                ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), row * n + col);
-                if (accumulate) acc += Vector512.LoadUnsafe(ref dst);
-                acc.StoreUnsafe(ref dst);
-            }
-            else
-                for (int l = 0; col + l < n; l++) Store(row, col + l, acc.GetElement(l));
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Put(int row, int panel, int lane0, Vector256<float> acc)
-        {
-            int col = panel * Width + lane0;
-            if (row >= m) return;
-            if (col + 8 <= n)
-            {
-                ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), row * n + col);
-                if (accumulate) acc += Vector256.LoadUnsafe(ref dst);
-                acc.StoreUnsafe(ref dst);
-            }
-            else
-                for (int l = 0; col + l < n; l++) Store(row, col + l, acc.GetElement(l));
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Put(int row, int panel, int lane0, Vector128<float> acc)
-        {
-            int col = panel * Width + lane0;
-            if (row >= m) return;
-            if (col + 4 <= n)
-            {
-                ref float dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), row * n + col);
-                if (accumulate) acc += Vector128.LoadUnsafe(ref dst);
-                acc.StoreUnsafe(ref dst);
-            }
-            else
-                for (int l = 0; col + l < n; l++) Store(row, col + l, acc.GetElement(l));
-        }
-
-        public void Put(int row, int panel, int lane, float acc)
-        {
-            int col = panel * Width + lane;
-            if (row < m && col < n) Store(row, col, acc);
-        }
-
-        private void Store(int row, int col, float v)
-        {
-            ref float dst = ref _c[row * n + col];
-            dst = accumulate ? dst + v : v;
         }
     }
 }
