@@ -1,152 +1,110 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using EdgeTok.Audio.Quantization;
-using EdgeTok.IO.Onnx;
-using Microsoft.ML.OnnxRuntime;
+using EdgeTok.Runtime;
 
 namespace EdgeTok.Benchmarks;
 
 /// <summary>
-/// RVQ encode at the EnCodec 24 kHz shape: 32 levels × 1024 codewords × 128 dims, 750 frames
-/// (10 s at 75 Hz). Native GEMM-shaped search vs the same search as an ONNX Runtime graph built
-/// here with the wire-format writer (per level: MatMul → Mul 2 → Sub from the codeword norms →
-/// ArgMin → Gather → Sub; codes Unsqueeze+Concat to [T, 32]), vs a per-codeword Dot loop. All
-/// single-threaded. Setup checks that the three agree on every code.
+/// Euclidean RVQ encode of 10 s of latent frames at the codec shapes: EnCodec 24 kHz (32 levels × 1024
+/// codewords × 128 dims, 750 frames at 75 Hz) and Lyra v2 (46 × 16 × 64, 500 frames at 50 Hz), on
+/// seeded random codebooks (scaled 0.8^level) and latents. Native fused panel search vs the same
+/// search as an ONNX Runtime graph (<see cref="RvqOnnxBaseline"/>: Gemm + ArgMin + Gather + Sub per
+/// level) vs a per-codeword Dot loop. All single-threaded. Setup prints how many codes the three agree on.
 /// </summary>
 [MemoryDiagnoser]
 public class RvqBenchmarks
 {
-    private const int Levels = 32, K = 1024, D = 128, Frames = 750;
-
     private float[] _codebooks = [];
     private float[] _latent = [];
     private int[] _codes = [];
+    private int _levels, _k, _d, _frames;
     private ResidualVectorQuantizer _rvq = null!;
     private QuantizerWorkspace _ws = null!;
-    private InferenceSession _session = null!;
-    private OrtValue _input = null!;
-    private RunOptions _runOptions = null!;
+    private RvqOnnxBaseline _onnx = null!;
+
+    /// <summary>Levels × codewords × dims, frames.</summary>
+    [Params("EnCodec 32x1024x128 T750", "Lyra 46x16x64 T500")]
+    public string Shape { get; set; } = "";
 
     [GlobalSetup]
     public void Setup()
     {
+        (_levels, _k, _d, _frames) = Shape.StartsWith("EnCodec", StringComparison.Ordinal) ? (32, 1024, 128, 750) : (46, 16, 64, 500);
         var rng = new Random(1);
-        _codebooks = new float[Levels * K * D];
-        for (int q = 0; q < Levels; q++)
+        _codebooks = new float[_levels * _k * _d];
+        for (int q = 0; q < _levels; q++)
         {
             float scale = MathF.Pow(0.8f, q);
-            for (int i = 0; i < K * D; i++) _codebooks[q * K * D + i] = Gauss(rng) * scale;
+            for (int i = 0; i < _k * _d; i++) _codebooks[q * _k * _d + i] = Gauss(rng) * scale;
         }
-        _latent = new float[Frames * D];
+        _latent = new float[_frames * _d];
         for (int i = 0; i < _latent.Length; i++) _latent[i] = Gauss(rng) * 1.5f;
-        _codes = new int[Frames * Levels];
-        _rvq = new ResidualVectorQuantizer(_codebooks, Levels, K, D);
+        _codes = new int[_frames * _levels];
+        _rvq = new ResidualVectorQuantizer(_codebooks, _levels, _k, _d);
         _ws = new QuantizerWorkspace();
-
-        _session = new InferenceSession(BuildGraph(), new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL });
-        _input = OrtValue.CreateTensorValueFromMemory(_latent, [Frames, D]);
-        _runOptions = new RunOptions();
+        _onnx = new RvqOnnxBaseline(_codebooks, _levels, _k, _d, _frames, threads: 1);
 
         Native();
         var native = (int[])_codes.Clone();
-        var ort = OnnxRuntime();
+        OnnxRuntime();
+        int ortDiff = Diff(native);
         NaiveDotLoop();
-        int ortDiff = 0, naiveDiff = 0;
-        for (int i = 0; i < native.Length; i++)
-        {
-            if (ort[i] != native[i]) ortDiff++;
-            if (_codes[i] != native[i]) naiveDiff++;
-        }
-        Console.WriteLine($"// RVQ check: ORT graph differs from native on {ortDiff}/{native.Length} codes, naive loop on {naiveDiff}");
+        int naiveDiff = Diff(native);
+        Console.WriteLine($"// RVQ check ({Shape}): ORT graph differs from native on {ortDiff}/{native.Length} codes, naive loop on {naiveDiff}");
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _input.Dispose();
-        _session.Dispose();
-        _runOptions.Dispose();
-    }
+    public void Cleanup() => _onnx.Dispose();
 
-    /// <summary>EdgeTok's native RVQ: one GEMM per level per 64-frame block.</summary>
+    /// <summary>EdgeTok's native RVQ: fused panel search over 384-frame blocks.</summary>
     [Benchmark(Baseline = true)]
     public int Native()
     {
-        _rvq.Encode(_latent, Frames, _codes, Levels, _ws);
+        _rvq.Encode(_latent, _frames, _codes, _levels, _ws);
         return _codes[^1];
     }
 
-    /// <summary>The same search as an ONNX Runtime graph (MatMul + ArgMin per level).</summary>
+    /// <summary>The same search as an ONNX Runtime graph.</summary>
     [Benchmark]
-    public long[] OnnxRuntime()
+    public int OnnxRuntime()
     {
-        using var r = _session.Run(_runOptions, ["x"], [_input], ["codes"]);
-        return r[0].GetTensorDataAsSpan<long>().ToArray();
+        _onnx.Encode(_latent, _codes);
+        return _codes[^1];
     }
 
     /// <summary>Per-frame, per-codeword <c>TensorPrimitives.Dot</c> loop (the pre-GEMM design).</summary>
     [Benchmark]
     public int NaiveDotLoop()
     {
-        var r = new float[D];
-        for (int t = 0; t < Frames; t++)
+        int d = _d, k = _k;
+        Span<float> r = stackalloc float[d];
+        for (int t = 0; t < _frames; t++)
         {
-            _latent.AsSpan(t * D, D).CopyTo(r);
-            for (int q = 0; q < Levels; q++)
+            _latent.AsSpan(t * d, d).CopyTo(r);
+            for (int q = 0; q < _levels; q++)
             {
-                var cb = _codebooks.AsSpan(q * K * D, K * D);
+                var cb = _codebooks.AsSpan(q * k * d, k * d);
                 int best = 0;
                 float bestD = float.MaxValue;
-                for (int k = 0; k < K; k++)
+                for (int j = 0; j < k; j++)
                 {
-                    var c = cb.Slice(k * D, D);
-                    float d = TensorPrimitives.Dot(c, c) - 2 * TensorPrimitives.Dot(c, r);
-                    if (d < bestD) { bestD = d; best = k; }
+                    var c = cb.Slice(j * d, d);
+                    float dist = TensorPrimitives.Dot(c, c) - 2 * TensorPrimitives.Dot(c, r);
+                    if (dist < bestD) { bestD = dist; best = j; }
                 }
-                _codes[t * Levels + q] = best;
-                TensorPrimitives.Subtract(r, cb.Slice(best * D, D), r);
+                _codes[t * _levels + q] = best;
+                TensorPrimitives.Subtract(r, cb.Slice(best * d, d), r);
             }
         }
         return _codes[^1];
     }
 
-    private byte[] BuildGraph()
+    private int Diff(int[] reference)
     {
-        var g = new OnnxGraphBuilder("rvq_encode")
-            .AddInput("x", OnnxDataType.Float, (long)Frames, (long)D)
-            .AddOutput("codes", OnnxDataType.Int64, (long)Frames, (long)Levels)
-            .AddInitializer("two", [], [2f])
-            .AddInitializer("axis1", [1], [1L]);
-        string r = "x";
-        var unsq = new string[Levels];
-        for (int q = 0; q < Levels; q++)
-        {
-            var cb = _codebooks.AsSpan(q * K * D, K * D);
-            var cbT = new float[D * K];
-            var norms = new float[K];
-            for (int k = 0; k < K; k++)
-            {
-                norms[k] = TensorPrimitives.Dot(cb.Slice(k * D, D), cb.Slice(k * D, D));
-                for (int i = 0; i < D; i++) cbT[i * K + k] = cb[k * D + i];
-            }
-            g.AddInitializer($"cb{q}", [K, D], cb)
-             .AddInitializer($"cbT{q}", [D, K], cbT)
-             .AddInitializer($"n{q}", [1, K], norms)
-             .AddNode("MatMul", [r, $"cbT{q}"], [$"dot_{q}"])
-             .AddNode("Mul", [$"dot_{q}", "two"], [$"dbl_{q}"])
-             .AddNode("Sub", [$"n{q}", $"dbl_{q}"], [$"dist_{q}"])
-             .AddNode("ArgMin", [$"dist_{q}"], [$"idx_{q}"], ("axis", 1), ("keepdims", 0), ("select_last_index", 0))
-             .AddNode("Unsqueeze", [$"idx_{q}", "axis1"], [$"col_{q}"]);
-            unsq[q] = $"col_{q}";
-            if (q + 1 < Levels)
-            {
-                g.AddNode("Gather", [$"cb{q}", $"idx_{q}"], [$"cw_{q}"], ("axis", 0))
-                 .AddNode("Sub", [r, $"cw_{q}"], [$"res_{q + 1}"]);
-                r = $"res_{q + 1}";
-            }
-        }
-        g.AddNode("Concat", unsq, ["codes"], ("axis", 1));
-        return g.ToBytes();
+        int n = 0;
+        for (int i = 0; i < reference.Length; i++) if (_codes[i] != reference[i]) n++;
+        return n;
     }
 
     private static float Gauss(Random rng) =>

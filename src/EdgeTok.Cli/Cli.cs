@@ -19,6 +19,8 @@ internal static class Cli
         new Commands.BenchPeakCommand(),
         new Commands.BenchKairosCommand(),
         new Commands.BenchGemmCommand(),
+        new Commands.BenchRvqCommand(),
+        new Commands.BenchCodecCommand(),
         new Commands.TsBinsCommand(),
         new Commands.TsTokenizeCommand(),
         new Commands.TsForecastCommand(),

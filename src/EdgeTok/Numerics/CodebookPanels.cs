@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -6,32 +6,43 @@ using System.Runtime.Intrinsics;
 namespace EdgeTok.Numerics;
 
 /// <summary>
-/// A codebook [K, D] repacked for the RVQ distance search: columns (codewords) in panels of 16, each
-/// panel stored [D][16] contiguously, plus the squared codeword norms. <see cref="Distances"/> then
-/// computes ||c_k||² − 2·x·c_k for a block of rows with broadcast-FMA over D into vector accumulators
-/// (no horizontal sums, one streamed panel per 16 codewords), which is the GEMM shape the search
-/// needs with a far smaller fixed cost per (row, codeword) than a dot-product kernel.
+/// A codebook [K, D] prepared for the RVQ distance search: the codewords as a <see cref="PanelMatrix"/>
+/// (16 per [D][16] panel) plus their squared norms. The score of codeword k for a row x is
+/// ||c_k||² − 2·x·c_k (the ||x||² term is constant per row).
+/// <para>
+/// <see cref="Scan"/> is the search itself: it keeps, per row and per lane (codewords ≡ lane mod 16),
+/// the smallest and second smallest score and the index of the smallest, instead of writing a
+/// [rows, K] score block, so the distance block never leaves the registers. <see cref="Distances"/>
+/// writes the scores of single rows (the exact re-ranking of near-ties needs them); both run the same
+/// kernels and turn the products into scores the same way (·(−2) + norm, one FMA), so their scores are
+/// bit-identical.
+/// </para>
 /// </summary>
 internal sealed class CodebookPanels
 {
-    internal const int PanelWidth = 16;
+    internal const int PanelWidth = PanelMatrix.Width;
 
-    private readonly float[] _panels; // [panelCount][D][16]
-    private readonly float[] _norms;  // [panelCount * 16], padding columns 0
+    /// <summary>Rows per packed group (<see cref="PanelMatrix.PackRows"/>).</summary>
+    internal const int GroupRows = PanelMatrix.GroupRows;
+
+    /// <summary>Floats of lane state per row: smallest score per lane, then second smallest per lane.</summary>
+    internal const int LaneMinStride = 2 * PanelWidth;
+
+    private readonly PanelMatrix _matrix;
+    private readonly float[] _norms;  // [panelCount * 16], padding columns +∞ so they never win
 
     public CodebookPanels(ReadOnlySpan<float> codebook, ReadOnlySpan<float> norms, int k, int d)
     {
         K = k;
         D = d;
-        PanelCount = (k + PanelWidth - 1) / PanelWidth;
-        _panels = new float[PanelCount * d * PanelWidth];
+        _matrix = new PanelMatrix(codebook, k, d);
+        PanelCount = _matrix.PanelCount;
         _norms = new float[PanelCount * PanelWidth];
+        _norms.AsSpan().Fill(float.PositiveInfinity);
         norms[..k].CopyTo(_norms);
-        for (int j = 0; j < k; j++)
-        {
-            int p = j / PanelWidth, c = j % PanelWidth;
-            for (int i = 0; i < d; i++) _panels[(p * d + i) * PanelWidth + c] = codebook[j * d + i];
-        }
+        float maxNorm2 = 0;
+        foreach (float n in norms[..k]) maxNorm2 = MathF.Max(maxNorm2, n);
+        MaxNorm = Math.Sqrt(maxNorm2);
     }
 
     public int K { get; }
@@ -40,213 +51,232 @@ internal sealed class CodebookPanels
 
     public int PanelCount { get; }
 
+    /// <summary>Largest codeword L2 norm (bounds the rounding of every score).</summary>
+    public double MaxNorm { get; }
+
     /// <summary>Row stride of the distance block: K rounded up to a multiple of 16.</summary>
     public int PaddedK => PanelCount * PanelWidth;
 
-    /// <summary>dist[r, k] = ||c_k||² − 2·x_r·c_k for rows of x [rows, D]; dist is [rows, PaddedK].</summary>
+    /// <summary>
+    /// dist[r, k] = ||c_k||² − 2·x_r·c_k for rows of x [rows, D]; dist is [rows, PaddedK] (padding
+    /// columns +∞). The near-tie re-check of single rows, and the reference for tests.
+    /// </summary>
     public void Distances(ReadOnlySpan<float> x, int rows, Span<float> dist)
     {
-        if (x.Length < rows * D || dist.Length < rows * PaddedK) throw new ArgumentException("CodebookPanels.Distances: buffer too small");
-        ref float px = ref MemoryMarshal.GetReference(x);
-        ref float pd = ref MemoryMarshal.GetReference(dist);
-        ref float pp = ref MemoryMarshal.GetArrayDataReference(_panels);
-        ref float pn = ref MemoryMarshal.GetArrayDataReference(_norms);
-        for (int p = 0; p < PanelCount; p++)
+        if (rows < 0 || x.Length < rows * D || dist.Length < rows * PaddedK) throw new ArgumentException("CodebookPanels.Distances: buffer too small");
+        if (rows == 0) return;
+        int len = PanelMatrix.PackedLength(rows, D);
+        var rented = ArrayPool<float>.Shared.Rent(len);
+        try
         {
-            ref float panel = ref Unsafe.Add(ref pp, p * D * PanelWidth);
-            ref float norm = ref Unsafe.Add(ref pn, p * PanelWidth);
-            int col = p * PanelWidth;
-            int r = 0;
-            if (Vector512.IsHardwareAccelerated && p + 1 < PanelCount)
+            var packed = rented.AsSpan(0, len);
+            PanelMatrix.PackRows(x, rows, D, packed);
+            var sink = new ScoreSink(_norms, dist, rows, PaddedK);
+            _matrix.Run(packed, rows, ref sink);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Scores every codeword for <paramref name="rows"/> rows packed by <see cref="PanelMatrix.PackRows"/>
+    /// and updates their lane state: laneMin [row][32] (per lane the smallest, then the second smallest
+    /// score seen), laneIndex [row][16] (codeword of the smallest); the buffers cover whole groups of 12
+    /// rows. Start from +∞, +∞, 0. Panels are visited in order and only a strictly smaller score replaces
+    /// the minimum, so each lane keeps the lowest index among equal scores.
+    /// </summary>
+    public void Scan(ReadOnlySpan<float> packed, int rows, Span<float> laneMin, Span<int> laneIndex)
+    {
+        int padded = (rows + GroupRows - 1) / GroupRows * GroupRows;
+        if (rows < 0 || laneMin.Length < padded * LaneMinStride || laneIndex.Length < padded * PanelWidth)
+            throw new ArgumentException("CodebookPanels.Scan: buffer too small");
+        var sink = new ArgminSink(_norms, laneMin, laneIndex);
+        // Each RVQ level's codebook arrives from memory once per block: prefetch the next panel pair.
+        _matrix.Run(packed, rows, ref sink, prefetch: true);
+    }
+
+    /// <summary>
+    /// Reads one row's lane state (<see cref="Scan"/>): the smallest score over the lanes with its
+    /// codeword (the lowest index among equal scores), and the second smallest score of the row (the
+    /// other lanes' smallest and every lane's second smallest; NaN if any lane saw a NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (int Index, float Best, float Second) ReduceLanes(ref float laneMin, ref int laneIndex)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var m1 = Vector512.LoadUnsafe(ref laneMin);
+            var m2 = Vector512.LoadUnsafe(ref laneMin, PanelWidth);
+            var ix = Vector512.LoadUnsafe(ref laneIndex);
+            var best = HorizontalMin(m1);
+            var at = Vector512.Equals(m1, best).AsInt32();
+            var index = HorizontalMin(Vector512.ConditionalSelect(at, ix, Vector512.Create(int.MaxValue)));
+            // Every lane except the winner's smallest, and every second smallest.
+            var others = Vector512.ConditionalSelect((at & Vector512.Equals(ix, index)).AsSingle(), Vector512.Create(float.PositiveInfinity), m1);
+            var second = HorizontalMin(Vector512.MinNative(m2, others)).ToScalar();
+            if (Vector512.EqualsAll(m2, m2)) return (index.ToScalar(), best.ToScalar(), second);
+            return (index.ToScalar(), best.ToScalar(), float.NaN);
+        }
+        int lane = 0, b = laneIndex;
+        float bestScore = laneMin;
+        for (int l = 1; l < PanelWidth; l++)
+        {
+            float v = Unsafe.Add(ref laneMin, l);
+            if (v < bestScore || (v == bestScore && Unsafe.Add(ref laneIndex, l) < b))
             {
-                // Two panels per pass: 16 accumulators, each broadcast of x feeds two FMAs.
-                ref float panel2 = ref Unsafe.Add(ref panel, D * PanelWidth);
-                for (; r + 8 <= rows; r += 8) Rows8x512Pair(ref px, r, ref panel, ref panel2, ref norm, ref pd, col);
-                for (; r < rows; r++)
-                {
-                    Row512(ref px, r, ref panel, ref norm, ref pd, col);
-                    Row512(ref px, r, ref panel2, ref Unsafe.Add(ref norm, PanelWidth), ref pd, col + PanelWidth);
-                }
-                p++;
-            }
-            else if (Vector512.IsHardwareAccelerated)
-            {
-                for (; r + 8 <= rows; r += 8) Rows8x512(ref px, r, ref panel, ref norm, ref pd, col);
-                for (; r < rows; r++) Row512(ref px, r, ref panel, ref norm, ref pd, col);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (; r + 4 <= rows; r += 4) Rows4x256(ref px, r, ref panel, ref norm, ref pd, col);
-                for (; r < rows; r++) Row256(ref px, r, ref panel, ref norm, ref pd, col);
-            }
-            else if (Vector128.IsHardwareAccelerated)
-            {
-                for (; r < rows; r++) Row128(ref px, r, ref panel, ref norm, ref pd, col);
-            }
-            else
-            {
-                for (; r < rows; r++) RowScalar(ref px, r, ref panel, ref norm, ref pd, col);
+                bestScore = v;
+                b = Unsafe.Add(ref laneIndex, l);
+                lane = l;
             }
         }
-    }
-
-    private void Rows8x512(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
-    {
-        int d = D;
-        ref float x0 = ref Unsafe.Add(ref px, r * d);
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        for (int i = 0; i < d; i++)
+        float secondScore = float.PositiveInfinity;
+        for (int l = 0; l < PanelWidth; l++)
         {
-            var c = Vector512.LoadUnsafe(ref panel, (nuint)(i * PanelWidth));
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, i)), c, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, d + i)), c, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 2 * d + i)), c, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 3 * d + i)), c, a3);
-            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 4 * d + i)), c, a4);
-            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 5 * d + i)), c, a5);
-            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 6 * d + i)), c, a6);
-            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, 7 * d + i)), c, a7);
+            float v2 = Unsafe.Add(ref laneMin, PanelWidth + l);
+            if (float.IsNaN(v2)) return (b, bestScore, float.NaN);
+            if (v2 < secondScore) secondScore = v2;
+            float v1 = Unsafe.Add(ref laneMin, l);
+            if (l != lane && v1 < secondScore) secondScore = v1;
         }
-        var n = Vector512.LoadUnsafe(ref norm);
-        var m2 = Vector512.Create(-2f);
-        int stride = PaddedK;
-        ref float o = ref Unsafe.Add(ref pd, r * stride + col);
-        Vector512.FusedMultiplyAdd(a0, m2, n).StoreUnsafe(ref o);
-        Vector512.FusedMultiplyAdd(a1, m2, n).StoreUnsafe(ref o, (nuint)stride);
-        Vector512.FusedMultiplyAdd(a2, m2, n).StoreUnsafe(ref o, (nuint)(2 * stride));
-        Vector512.FusedMultiplyAdd(a3, m2, n).StoreUnsafe(ref o, (nuint)(3 * stride));
-        Vector512.FusedMultiplyAdd(a4, m2, n).StoreUnsafe(ref o, (nuint)(4 * stride));
-        Vector512.FusedMultiplyAdd(a5, m2, n).StoreUnsafe(ref o, (nuint)(5 * stride));
-        Vector512.FusedMultiplyAdd(a6, m2, n).StoreUnsafe(ref o, (nuint)(6 * stride));
-        Vector512.FusedMultiplyAdd(a7, m2, n).StoreUnsafe(ref o, (nuint)(7 * stride));
+        return (b, bestScore, secondScore);
     }
 
-    private void Rows8x512Pair(ref float px, int r, ref float panelA, ref float panelB, ref float norm, ref float pd, int col)
+    // Minimum of the 16 lanes, in every lane (log-step butterfly; the inputs are not NaN).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> HorizontalMin(Vector512<float> v)
     {
-        int d = D;
-        ref float x0 = ref Unsafe.Add(ref px, r * d);
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
-        for (int i = 0; i < d; i++)
+        v = Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+        v = Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11)));
+        v = Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)));
+        return Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> HorizontalMin(Vector512<int> v)
+    {
+        v = Vector512.Min(v, Vector512.Shuffle(v, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+        v = Vector512.Min(v, Vector512.Shuffle(v, Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11)));
+        v = Vector512.Min(v, Vector512.Shuffle(v, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)));
+        return Vector512.Min(v, Vector512.Shuffle(v, Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14)));
+    }
+
+    /// <summary>Scores (·(−2) + norm) kept as running per-lane minima: the search.</summary>
+    private ref struct ArgminSink(float[] norms, Span<float> laneMin, Span<int> laneIndex) : IPanelSink
+    {
+        private readonly ref float _norms = ref MemoryMarshal.GetArrayDataReference(norms);
+        private readonly ref float _lm = ref MemoryMarshal.GetReference(laneMin);
+        private readonly ref int _li = ref MemoryMarshal.GetReference(laneIndex);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, Vector512<float> acc)
         {
-            var c = Vector512.LoadUnsafe(ref panelA, (nuint)(i * PanelWidth));
-            var e = Vector512.LoadUnsafe(ref panelB, (nuint)(i * PanelWidth));
-            var v = Vector512.Create(Unsafe.Add(ref x0, i));
-            a0 = Vector512.FusedMultiplyAdd(v, c, a0); b0 = Vector512.FusedMultiplyAdd(v, e, b0);
-            v = Vector512.Create(Unsafe.Add(ref x0, d + i));
-            a1 = Vector512.FusedMultiplyAdd(v, c, a1); b1 = Vector512.FusedMultiplyAdd(v, e, b1);
-            v = Vector512.Create(Unsafe.Add(ref x0, 2 * d + i));
-            a2 = Vector512.FusedMultiplyAdd(v, c, a2); b2 = Vector512.FusedMultiplyAdd(v, e, b2);
-            v = Vector512.Create(Unsafe.Add(ref x0, 3 * d + i));
-            a3 = Vector512.FusedMultiplyAdd(v, c, a3); b3 = Vector512.FusedMultiplyAdd(v, e, b3);
-            v = Vector512.Create(Unsafe.Add(ref x0, 4 * d + i));
-            a4 = Vector512.FusedMultiplyAdd(v, c, a4); b4 = Vector512.FusedMultiplyAdd(v, e, b4);
-            v = Vector512.Create(Unsafe.Add(ref x0, 5 * d + i));
-            a5 = Vector512.FusedMultiplyAdd(v, c, a5); b5 = Vector512.FusedMultiplyAdd(v, e, b5);
-            v = Vector512.Create(Unsafe.Add(ref x0, 6 * d + i));
-            a6 = Vector512.FusedMultiplyAdd(v, c, a6); b6 = Vector512.FusedMultiplyAdd(v, e, b6);
-            v = Vector512.Create(Unsafe.Add(ref x0, 7 * d + i));
-            a7 = Vector512.FusedMultiplyAdd(v, c, a7); b7 = Vector512.FusedMultiplyAdd(v, e, b7);
+            var s = Vector512.FusedMultiplyAdd(acc, Vector512.Create(-2f), Vector512.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth)));
+            Update512(ref _lm, ref _li, row, s, Vector512.Create(panel * PanelWidth) + Vector512<int>.Indices);
         }
-        var na = Vector512.LoadUnsafe(ref norm);
-        var nb = Vector512.LoadUnsafe(ref norm, PanelWidth);
-        var m2 = Vector512.Create(-2f);
-        nuint s = (nuint)PaddedK;
-        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
-        Vector512.FusedMultiplyAdd(a0, m2, na).StoreUnsafe(ref o); Vector512.FusedMultiplyAdd(b0, m2, nb).StoreUnsafe(ref o, 16);
-        Vector512.FusedMultiplyAdd(a1, m2, na).StoreUnsafe(ref o, s); Vector512.FusedMultiplyAdd(b1, m2, nb).StoreUnsafe(ref o, s + 16);
-        Vector512.FusedMultiplyAdd(a2, m2, na).StoreUnsafe(ref o, 2 * s); Vector512.FusedMultiplyAdd(b2, m2, nb).StoreUnsafe(ref o, 2 * s + 16);
-        Vector512.FusedMultiplyAdd(a3, m2, na).StoreUnsafe(ref o, 3 * s); Vector512.FusedMultiplyAdd(b3, m2, nb).StoreUnsafe(ref o, 3 * s + 16);
-        Vector512.FusedMultiplyAdd(a4, m2, na).StoreUnsafe(ref o, 4 * s); Vector512.FusedMultiplyAdd(b4, m2, nb).StoreUnsafe(ref o, 4 * s + 16);
-        Vector512.FusedMultiplyAdd(a5, m2, na).StoreUnsafe(ref o, 5 * s); Vector512.FusedMultiplyAdd(b5, m2, nb).StoreUnsafe(ref o, 5 * s + 16);
-        Vector512.FusedMultiplyAdd(a6, m2, na).StoreUnsafe(ref o, 6 * s); Vector512.FusedMultiplyAdd(b6, m2, nb).StoreUnsafe(ref o, 6 * s + 16);
-        Vector512.FusedMultiplyAdd(a7, m2, na).StoreUnsafe(ref o, 7 * s); Vector512.FusedMultiplyAdd(b7, m2, nb).StoreUnsafe(ref o, 7 * s + 16);
-    }
 
-    private void Row512(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
-    {
-        ref float x0 = ref Unsafe.Add(ref px, r * D);
-        Vector512<float> a = default;
-        for (int i = 0; i < D; i++)
-            a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, i)), Vector512.LoadUnsafe(ref panel, (nuint)(i * PanelWidth)), a);
-        Vector512.FusedMultiplyAdd(a, Vector512.Create(-2f), Vector512.LoadUnsafe(ref norm)).StoreUnsafe(ref Unsafe.Add(ref pd, r * PaddedK + col));
-    }
-
-    private void Rows4x256(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
-    {
-        int d = D;
-        ref float x0 = ref Unsafe.Add(ref px, r * d);
-        Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
-        for (int i = 0; i < d; i++)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, int lane0, Vector256<float> acc)
         {
-            var c = Vector256.LoadUnsafe(ref panel, (nuint)(i * PanelWidth));
-            var e = Vector256.LoadUnsafe(ref panel, (nuint)(i * PanelWidth + 8));
-            var v = Vector256.Create(Unsafe.Add(ref x0, i));
-            a0 = Vector256.FusedMultiplyAdd(v, c, a0); b0 = Vector256.FusedMultiplyAdd(v, e, b0);
-            v = Vector256.Create(Unsafe.Add(ref x0, d + i));
-            a1 = Vector256.FusedMultiplyAdd(v, c, a1); b1 = Vector256.FusedMultiplyAdd(v, e, b1);
-            v = Vector256.Create(Unsafe.Add(ref x0, 2 * d + i));
-            a2 = Vector256.FusedMultiplyAdd(v, c, a2); b2 = Vector256.FusedMultiplyAdd(v, e, b2);
-            v = Vector256.Create(Unsafe.Add(ref x0, 3 * d + i));
-            a3 = Vector256.FusedMultiplyAdd(v, c, a3); b3 = Vector256.FusedMultiplyAdd(v, e, b3);
+            var s = Vector256.FusedMultiplyAdd(acc, Vector256.Create(-2f), Vector256.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth + lane0)));
+            Update256(ref _lm, ref _li, row, lane0, s, Vector256.Create(panel * PanelWidth + lane0) + Vector256<int>.Indices);
         }
-        var n0 = Vector256.LoadUnsafe(ref norm);
-        var n1 = Vector256.LoadUnsafe(ref norm, 8);
-        var m2 = Vector256.Create(-2f);
-        int stride = PaddedK;
-        ref float o = ref Unsafe.Add(ref pd, r * stride + col);
-        Vector256.FusedMultiplyAdd(a0, m2, n0).StoreUnsafe(ref o); Vector256.FusedMultiplyAdd(b0, m2, n1).StoreUnsafe(ref o, 8);
-        Vector256.FusedMultiplyAdd(a1, m2, n0).StoreUnsafe(ref o, (nuint)stride); Vector256.FusedMultiplyAdd(b1, m2, n1).StoreUnsafe(ref o, (nuint)stride + 8);
-        Vector256.FusedMultiplyAdd(a2, m2, n0).StoreUnsafe(ref o, (nuint)(2 * stride)); Vector256.FusedMultiplyAdd(b2, m2, n1).StoreUnsafe(ref o, (nuint)(2 * stride) + 8);
-        Vector256.FusedMultiplyAdd(a3, m2, n0).StoreUnsafe(ref o, (nuint)(3 * stride)); Vector256.FusedMultiplyAdd(b3, m2, n1).StoreUnsafe(ref o, (nuint)(3 * stride) + 8);
-    }
 
-    private void Row256(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
-    {
-        ref float x0 = ref Unsafe.Add(ref px, r * D);
-        Vector256<float> a = default, b = default;
-        for (int i = 0; i < D; i++)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, int lane0, Vector128<float> acc)
         {
-            var v = Vector256.Create(Unsafe.Add(ref x0, i));
-            a = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref panel, (nuint)(i * PanelWidth)), a);
-            b = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref panel, (nuint)(i * PanelWidth + 8)), b);
+            var s = Vector128.FusedMultiplyAdd(acc, Vector128.Create(-2f), Vector128.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth + lane0)));
+            Update128(ref Unsafe.Add(ref _lm, row * LaneMinStride + lane0), ref Unsafe.Add(ref _li, row * PanelWidth + lane0), s,
+                Vector128.Create(panel * PanelWidth + lane0) + Vector128<int>.Indices);
         }
-        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
-        var m2 = Vector256.Create(-2f);
-        Vector256.FusedMultiplyAdd(a, m2, Vector256.LoadUnsafe(ref norm)).StoreUnsafe(ref o);
-        Vector256.FusedMultiplyAdd(b, m2, Vector256.LoadUnsafe(ref norm, 8)).StoreUnsafe(ref o, 8);
-    }
 
-    private void Row128(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
-    {
-        ref float x0 = ref Unsafe.Add(ref px, r * D);
-        Vector128<float> a = default, b = default, c = default, e = default;
-        for (int i = 0; i < D; i++)
+        public void Put(int row, int panel, int lane, float acc)
         {
-            var v = Vector128.Create(Unsafe.Add(ref x0, i));
-            nuint at = (nuint)(i * PanelWidth);
-            a = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, at), a);
-            b = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, at + 4), b);
-            c = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, at + 8), c);
-            e = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, at + 12), e);
+            float s = MathF.FusedMultiplyAdd(acc, -2f, Unsafe.Add(ref _norms, panel * PanelWidth + lane));
+            UpdateScalar(ref Unsafe.Add(ref _lm, row * LaneMinStride + lane), ref Unsafe.Add(ref _li, row * PanelWidth + lane), s, panel * PanelWidth + lane);
         }
-        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
-        var m2 = Vector128.Create(-2f);
-        Vector128.FusedMultiplyAdd(a, m2, Vector128.LoadUnsafe(ref norm)).StoreUnsafe(ref o);
-        Vector128.FusedMultiplyAdd(b, m2, Vector128.LoadUnsafe(ref norm, 4)).StoreUnsafe(ref o, 4);
-        Vector128.FusedMultiplyAdd(c, m2, Vector128.LoadUnsafe(ref norm, 8)).StoreUnsafe(ref o, 8);
-        Vector128.FusedMultiplyAdd(e, m2, Vector128.LoadUnsafe(ref norm, 12)).StoreUnsafe(ref o, 12);
     }
 
-    private void RowScalar(ref float px, int r, ref float panel, ref float norm, ref float pd, int col)
+    /// <summary>Scores (·(−2) + norm) written to a [rows, PaddedK] block.</summary>
+    private ref struct ScoreSink(float[] norms, Span<float> dist, int rows, int stride) : IPanelSink
     {
-        ref float x0 = ref Unsafe.Add(ref px, r * D);
-        ref float o = ref Unsafe.Add(ref pd, r * PaddedK + col);
-        for (int j = 0; j < PanelWidth; j++)
+        private readonly ref float _norms = ref MemoryMarshal.GetArrayDataReference(norms);
+        private readonly Span<float> _dist = dist;
+
+        public void Put(int row, int panel, Vector512<float> acc)
         {
-            float s = 0;
-            for (int i = 0; i < D; i++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref x0, i), Unsafe.Add(ref panel, i * PanelWidth + j), s);
-            Unsafe.Add(ref o, j) = MathF.FusedMultiplyAdd(s, -2f, Unsafe.Add(ref norm, j));
+            if (row < rows)
+                Vector512.FusedMultiplyAdd(acc, Vector512.Create(-2f), Vector512.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth)))
+                    .CopyTo(_dist.Slice(row * stride + panel * PanelWidth, PanelWidth));
+        }
+
+        public void Put(int row, int panel, int lane0, Vector256<float> acc)
+        {
+            if (row < rows)
+                Vector256.FusedMultiplyAdd(acc, Vector256.Create(-2f), Vector256.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth + lane0)))
+                    .CopyTo(_dist.Slice(row * stride + panel * PanelWidth + lane0, 8));
+        }
+
+        public void Put(int row, int panel, int lane0, Vector128<float> acc)
+        {
+            if (row < rows)
+                Vector128.FusedMultiplyAdd(acc, Vector128.Create(-2f), Vector128.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth + lane0)))
+                    .CopyTo(_dist.Slice(row * stride + panel * PanelWidth + lane0, 4));
+        }
+
+        public void Put(int row, int panel, int lane, float acc)
+        {
+            if (row < rows) _dist[row * stride + panel * PanelWidth + lane] = MathF.FusedMultiplyAdd(acc, -2f, Unsafe.Add(ref _norms, panel * PanelWidth + lane));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update512(ref float lm, ref int li, int row, Vector512<float> s, Vector512<int> ids)
+    {
+        ref float m = ref Unsafe.Add(ref lm, row * LaneMinStride);
+        ref int ix = ref Unsafe.Add(ref li, row * PanelWidth);
+        var m1 = Vector512.LoadUnsafe(ref m);
+        var lt = Vector512.LessThan(s, m1);
+        // Second smallest: min(second, max(smallest, s)); keeps equal scores so ties are seen.
+        Vector512.MinNative(Vector512.LoadUnsafe(ref m, PanelWidth), Vector512.MaxNative(m1, s)).StoreUnsafe(ref m, PanelWidth);
+        Vector512.ConditionalSelect(lt, s, m1).StoreUnsafe(ref m);
+        Vector512.ConditionalSelect(lt.AsInt32(), ids, Vector512.LoadUnsafe(ref ix)).StoreUnsafe(ref ix);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update256(ref float lm, ref int li, int row, int lane, Vector256<float> s, Vector256<int> ids)
+    {
+        ref float m = ref Unsafe.Add(ref lm, row * LaneMinStride + lane);
+        ref int ix = ref Unsafe.Add(ref li, row * PanelWidth + lane);
+        var m1 = Vector256.LoadUnsafe(ref m);
+        var lt = Vector256.LessThan(s, m1);
+        Vector256.MinNative(Vector256.LoadUnsafe(ref m, PanelWidth), Vector256.MaxNative(m1, s)).StoreUnsafe(ref m, PanelWidth);
+        Vector256.ConditionalSelect(lt, s, m1).StoreUnsafe(ref m);
+        Vector256.ConditionalSelect(lt.AsInt32(), ids, Vector256.LoadUnsafe(ref ix)).StoreUnsafe(ref ix);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update128(ref float m, ref int ix, Vector128<float> s, Vector128<int> ids)
+    {
+        var m1 = Vector128.LoadUnsafe(ref m);
+        var lt = Vector128.LessThan(s, m1);
+        Vector128.MinNative(Vector128.LoadUnsafe(ref m, PanelWidth), Vector128.MaxNative(m1, s)).StoreUnsafe(ref m, PanelWidth);
+        Vector128.ConditionalSelect(lt, s, m1).StoreUnsafe(ref m);
+        Vector128.ConditionalSelect(lt.AsInt32(), ids, Vector128.LoadUnsafe(ref ix)).StoreUnsafe(ref ix);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateScalar(ref float m, ref int ix, float s, int index)
+    {
+        float m1 = m;
+        ref float m2 = ref Unsafe.Add(ref m, PanelWidth);
+        float hi = s < m1 ? m1 : s;
+        if (hi < m2 || float.IsNaN(hi)) m2 = hi;
+        if (s < m1)
+        {
+            m = s;
+            ix = index;
         }
     }
 }

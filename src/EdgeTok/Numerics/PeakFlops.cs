@@ -47,6 +47,35 @@ public static class PeakFlops
         return new Result(flops / sorted[0] / 1e6, flops / median / 1e6, bits, ms);
     }
 
+    /// <summary>
+    /// A peak kernel calibrated to run about <paramref name="milliseconds"/> per call, so a benchmark can
+    /// measure the peak right next to each of its own iterations and report per-iteration ratios that
+    /// a shared, changing machine load affects alike on both sides.
+    /// </summary>
+    internal static Func<double> CreateProbe(double milliseconds)
+    {
+        int bits = CpuFeatures.VectorBits >= 128 ? CpuFeatures.VectorBits : 32;
+        int lanes = Math.Max(1, bits / 32);
+        long iters = 1 << 10;
+        double best = double.MaxValue;
+        while (iters < 1L << 34)
+        {
+            var sw = Stopwatch.StartNew();
+            Run(iters, bits);
+            best = sw.Elapsed.TotalMilliseconds;
+            if (best > milliseconds / 8) break;
+            iters *= 2;
+        }
+        iters = Math.Max(1, (long)(iters * milliseconds / Math.Max(best, 1e-3)));
+        double flops = iters * 12.0 * lanes * 2.0;
+        return () =>
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            Run(iters, bits);
+            return flops / Stopwatch.GetElapsedTime(t0).TotalMilliseconds / 1e6;
+        };
+    }
+
     private static float Run(long iters, int bits) => bits switch
     {
         512 => Run512(iters),

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
+using EdgeTok.Audio.Codecs;
+using EdgeTok.Audio.Quantization;
 using EdgeTok.Numerics;
 using EdgeTok.TimeSeries.Kairos;
 
@@ -111,4 +114,203 @@ public static class Benchmarking
         var perCall = new Timing(t.Milliseconds.Select(x => x / reps).ToArray(), t.AllocatedBytesPerIteration / reps);
         return new GemmResult(perCall, flops / perCall.MinMs / 1e6, flops / perCall.MedianMs / 1e6, peak.GigaFlops);
     }
+
+    /// <summary>Result of <see cref="Rvq"/>: one RVQ encode against this core's measured FMA peak, optionally next to ONNX Runtime.</summary>
+    /// <param name="Timing">One encode of all frames and levels per iteration.</param>
+    /// <param name="Flops">Floating-point operations of one encode: 2·frames·bins·dim per level (the codeword norms are precomputed).</param>
+    /// <param name="PeakGigaFlops">Single-thread FP32 FMA peak measured in the same process (<see cref="PeakFlops.Measure"/>).</param>
+    /// <param name="Threads">Threads the frames were split over (and ONNX Runtime's intra-op threads).</param>
+    /// <param name="Onnx">The same encode as an ONNX Runtime graph, timed alternately with EdgeTok; null unless requested.</param>
+    /// <param name="OnnxMismatches">Codes where the ONNX Runtime graph (float32 argmin) and EdgeTok (float64 re-check of near-ties) differ; −1 when not run.</param>
+    /// <param name="ReferenceMismatches">Codes where EdgeTok differs from a float64 brute-force search; −1 when not run.</param>
+    /// <param name="PairedFractions">Per iteration: that encode's GFLOP/s over the FMA peak measured right before it (× threads).</param>
+    public sealed record RvqResult(Timing Timing, double Flops, double PeakGigaFlops, int Threads, Timing? Onnx, int OnnxMismatches, int ReferenceMismatches, double[] PairedFractions)
+    {
+        /// <summary>Throughput of the fastest iteration.</summary>
+        public double GigaFlops => Flops / Timing.MinMs / 1e6;
+        /// <summary>Throughput of the median iteration.</summary>
+        public double MedianGigaFlops => Flops / Timing.MedianMs / 1e6;
+        /// <summary>
+        /// Median over iterations of the encode's throughput over the peak measured right next to it (of
+        /// the cores used: peak × threads); pairing each iteration with its own peak run keeps a changing
+        /// machine load from being read as kernel speed.
+        /// </summary>
+        public double FractionOfPeak => PairedFractions.Order().ElementAt(PairedFractions.Length / 2);
+        /// <summary>Fastest encode over the highest peak seen, both of the whole run.</summary>
+        public double BestFractionOfPeak => GigaFlops / (PeakGigaFlops * Threads);
+        /// <summary>Median ONNX Runtime time over median EdgeTok time (above 1: EdgeTok is faster); NaN without ONNX.</summary>
+        public double OnnxSpeedup => Onnx is null ? double.NaN : Onnx.MedianMs / Timing.MedianMs;
+    }
+
+    /// <summary>
+    /// Times <see cref="ResidualVectorQuantizer.Encode"/> on seeded random data: codebooks [levels, bins, dim]
+    /// of Gaussian values scaled by 0.8^level (later levels smaller, as in trained RVQs), a Gaussian
+    /// latent [frames, dim] of standard deviation 1.5. The FMA peak is measured first in the same process.
+    /// With <paramref name="compareOnnx"/> the same search runs as an ONNX Runtime graph
+    /// (<see cref="RvqOnnxBaseline"/>) on the same threads, alternating with EdgeTok iteration by iteration
+    /// so load changes hit both; with <paramref name="verify"/> the codes are checked against a float64 brute force.
+    /// With <paramref name="threads"/> &gt; 1 the frames are split into that many contiguous parts encoded concurrently.
+    /// </summary>
+    /// <exception cref="EdgeTokException">Sizes or counts below 1, or sizes beyond the quantizer's limits.</exception>
+    public static RvqResult Rvq(int levels, int bins, int dim, int frames, int iterations, int threads = 1, bool compareOnnx = false, bool verify = false, int seed = 1)
+    {
+        if (levels < 1 || bins < 1 || dim < 1 || frames < 1) throw EdgeTokException.Argument($"RVQ sizes must be positive, got {levels} levels, {bins} bins, {dim} dims, {frames} frames");
+        if (iterations < 1) throw EdgeTokException.Argument($"iterations must be at least 1, got {iterations}");
+        if (threads < 1) throw EdgeTokException.Argument($"threads must be at least 1, got {threads}");
+        if ((long)frames * dim > int.MaxValue || (long)frames * levels > int.MaxValue) throw EdgeTokException.Limit($"{frames} frames exceed the 2^31-element buffer limit");
+        var rng = new Random(seed);
+        long need = (long)levels * bins * dim;
+        if (need > int.MaxValue) throw EdgeTokException.Limit($"RVQ codebooks of {need} elements exceed the 2^31 limit");
+        var codebooks = new float[need];
+        for (int q = 0; q < levels; q++)
+        {
+            float scale = MathF.Pow(0.8f, q);
+            for (int i = 0; i < bins * dim; i++) codebooks[q * bins * dim + i] = Gauss(rng) * scale;
+        }
+        var latent = new float[frames * dim];
+        for (int i = 0; i < latent.Length; i++) latent[i] = Gauss(rng) * 1.5f;
+        var rvq = new ResidualVectorQuantizer(codebooks, levels, bins, dim);
+        var codes = new int[frames * levels];
+        var parts = Math.Min(threads, frames);
+        var workspaces = Enumerable.Range(0, parts).Select(_ => new QuantizerWorkspace()).ToArray();
+        void EncodePart(int p)
+        {
+            int t0 = (int)((long)frames * p / parts), t1 = (int)((long)frames * (p + 1) / parts);
+            rvq.Encode(latent.AsSpan(t0 * dim, (t1 - t0) * dim), t1 - t0, codes.AsSpan(t0 * levels, (t1 - t0) * levels), levels, workspaces[p]);
+        }
+        Action native = parts == 1 ? () => EncodePart(0)
+            : () => Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, EncodePart);
+
+        double flops = 2.0 * frames * bins * dim * levels;
+        int referenceMismatches = -1, onnxMismatches = -1;
+        native();
+        if (verify) referenceMismatches = CountRvqMismatches(codebooks, latent, levels, bins, dim, frames, codes);
+        native();
+        // A peak run about as long as one encode (5..50 ms) right before each timed encode.
+        var probe = PeakFlops.CreateProbe(Math.Clamp(Measure(native, 1, warmup: 0).Milliseconds[0], 5, 50));
+        probe();
+
+        RvqOnnxBaseline? onnx = compareOnnx ? new RvqOnnxBaseline(codebooks, levels, bins, dim, frames, threads) : null;
+        try
+        {
+            var onnxCodes = new int[frames * levels];
+            Action ort = () => onnx!.Encode(latent, onnxCodes);
+            if (onnx is not null)
+            {
+                ort();
+                ort();
+                onnxMismatches = 0;
+                for (int i = 0; i < codes.Length; i++) if (codes[i] != onnxCodes[i]) onnxMismatches++;
+            }
+            // With ONNX Runtime, alternate one iteration each so both sides see the same machine state.
+            var a = new double[iterations];
+            var b = new double[iterations];
+            var fractions = new double[iterations];
+            double peak = 0;
+            for (int i = 0; i < iterations; i++)
+            {
+                double p = probe();
+                peak = Math.Max(peak, p);
+                a[i] = Measure(native, 1, warmup: 0).Milliseconds[0];
+                fractions[i] = flops / a[i] / 1e6 / (p * threads);
+                if (onnx is not null) b[i] = Measure(ort, 1, warmup: 0).Milliseconds[0];
+            }
+            return new RvqResult(new Timing(a, 0), flops, peak, threads, onnx is null ? null : new Timing(b, 0), onnxMismatches, referenceMismatches, fractions);
+        }
+        finally
+        {
+            onnx?.Dispose();
+        }
+    }
+
+    // Float64 brute force of the same greedy RVQ (residual updated in float32 like the quantizer);
+    // ties go to the lowest index.
+    private static int CountRvqMismatches(float[] codebooks, float[] latent, int levels, int bins, int dim, int frames, int[] codes)
+    {
+        int mismatches = 0;
+        var r = new float[dim];
+        for (int t = 0; t < frames; t++)
+        {
+            latent.AsSpan(t * dim, dim).CopyTo(r);
+            for (int q = 0; q < levels; q++)
+            {
+                int best = 0;
+                double bestD = double.PositiveInfinity;
+                for (int k = 0; k < bins; k++)
+                {
+                    var c = codebooks.AsSpan((q * bins + k) * dim, dim);
+                    double s = 0;
+                    for (int i = 0; i < dim; i++)
+                    {
+                        double e = (double)r[i] - c[i];
+                        s += e * e;
+                    }
+                    if (s < bestD)
+                    {
+                        bestD = s;
+                        best = k;
+                    }
+                }
+                if (codes[t * levels + q] != best) mismatches++;
+                // Follow EdgeTok's choice so one difference does not cascade into every later level.
+                var chosen = codebooks.AsSpan((q * bins + codes[t * levels + q]) * dim, dim);
+                TensorPrimitives.Subtract(r, chosen, r);
+            }
+        }
+        return mismatches;
+    }
+
+    /// <summary>Result of <see cref="Codec"/>: encode and decode of a synthetic clip.</summary>
+    /// <param name="Encode">One encode of the whole clip per iteration.</param>
+    /// <param name="Decode">One decode of its codes per iteration.</param>
+    /// <param name="Seconds">Length of the clip.</param>
+    /// <param name="Frames">Code frames of the clip.</param>
+    /// <param name="Codebooks">Codebooks used.</param>
+    public sealed record CodecResult(Timing Encode, Timing Decode, double Seconds, int Frames, int Codebooks)
+    {
+        /// <summary>Real-time factor of encoding: median encode time over the clip length (below 1: faster than real time).</summary>
+        public double EncodeRtf => Encode.MedianMs / 1000 / Seconds;
+        /// <summary>Real-time factor of decoding.</summary>
+        public double DecodeRtf => Decode.MedianMs / 1000 / Seconds;
+    }
+
+    /// <summary>
+    /// Real-time factor of <paramref name="codec"/> on <paramref name="seconds"/> of a seeded synthetic
+    /// signal at the codec's rate and channel count (a gliding harmonic tone with a syllable-rate envelope
+    /// plus noise, so the encoder sees speech-like spectra, not silence): <paramref name="iterations"/>
+    /// timed encodes, then as many decodes of the codes, each after a warm-up.
+    /// </summary>
+    /// <exception cref="EdgeTokException">A length that is not positive or too long, counts below 1, or the codec's own encode/decode errors.</exception>
+    public static CodecResult Codec(AudioCodec codec, double seconds, int iterations, int? codebooks = null, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        var info = codec.Info;
+        if (!(seconds > 0) || seconds * info.SampleRate * info.Channels > int.MaxValue)
+            throw EdgeTokException.Argument($"clip length must be positive and below {int.MaxValue / ((double)info.SampleRate * info.Channels):F0} s, got {seconds} s");
+        if (iterations < 1) throw EdgeTokException.Argument($"iterations must be at least 1, got {iterations}");
+        int n = (int)Math.Round(seconds * info.SampleRate);
+        if (n < 1) throw EdgeTokException.Argument($"{seconds} s is shorter than one sample at {info.SampleRate} Hz");
+        var rng = new Random(seed);
+        var pcm = new float[n * info.Channels];
+        double phase = 0;
+        for (int t = 0; t < n; t++)
+        {
+            double time = (double)t / info.SampleRate;
+            double f0 = 140 + 40 * Math.Sin(2 * Math.PI * 0.7 * time);
+            phase += 2 * Math.PI * f0 / info.SampleRate;
+            double v = 0;
+            for (int h = 1; h <= 8; h++) v += Math.Sin(h * phase) / h;
+            double envelope = 0.5 + 0.5 * Math.Sin(2 * Math.PI * 4 * time);
+            float sample = (float)(0.15 * envelope * v + 0.01 * Gauss(rng));
+            for (int ch = 0; ch < info.Channels; ch++) pcm[t * info.Channels + ch] = sample;
+        }
+        var options = new AudioEncodeOptions { Codebooks = codebooks };
+        var codes = codec.Encode(pcm, info.SampleRate, options);
+        var enc = Measure(() => codec.Encode(pcm, info.SampleRate, options), iterations);
+        var dec = Measure(() => codec.Decode(codes), iterations);
+        return new CodecResult(enc, dec, (double)n / info.SampleRate, codes.Frames, codes.Codebooks);
+    }
+
+    private static float Gauss(Random rng) =>
+        (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
 }

@@ -20,7 +20,6 @@ public sealed class FactorizedVectorQuantizer
     private const float NormEpsilon = 1e-12f; // F.normalize's default eps
     private readonly FactorizedLevel[] _levels;
     private readonly float[][] _unitCodebooks;
-    private readonly float[][] _unitNorms;
     private readonly CodebookPanels[] _panels;
     private readonly int[] _strides;
 
@@ -36,7 +35,6 @@ public sealed class FactorizedVectorQuantizer
         CodeDimension = codeDimension;
         _levels = levels.ToArray();
         _unitCodebooks = new float[_levels.Length][];
-        _unitNorms = new float[_levels.Length][];
         _panels = new CodebookPanels[_levels.Length];
         _strides = new int[_levels.Length];
         long frameMultiple = 1;
@@ -54,8 +52,7 @@ public sealed class FactorizedVectorQuantizer
             var unit = (float[])lv.Codebook.Clone();
             for (int k = 0; k < codebookSize; k++) NormalizeRow(unit.AsSpan(k * codeDimension, codeDimension));
             _unitCodebooks[l] = unit;
-            _unitNorms[l] = NearestCodeword.RowNorms(unit, codebookSize, codeDimension);
-            _panels[l] = new CodebookPanels(unit, _unitNorms[l], codebookSize, codeDimension);
+            _panels[l] = new CodebookPanels(unit, NearestCodeword.RowNorms(unit, codebookSize, codeDimension), codebookSize, codeDimension);
         }
         if (frameMultiple > 1 << 20) throw EdgeTokException.Argument($"strides have a least common multiple of {frameMultiple}, too large");
         FrameMultiple = (int)frameMultiple;
@@ -107,11 +104,12 @@ public sealed class FactorizedVectorQuantizer
             Project(src, tp, dl, lv.InProjWeight, lv.InProjBias, dc, ze);
             for (int t = 0; t < tp; t++) NormalizeRow(ze.Slice(t * dc, dc));
             var best = ws.Ints(0, tp);
-            var scores = ws.Floats(3, block * _panels[l].PaddedK);
+            var scratch = ws.Floats(3, NearestCodeword.ScratchFloats(_panels[l], block));
+            var intScratch = ws.Ints(2, NearestCodeword.ScratchInts(block));
             for (int t0 = 0; t0 < tp; t0 += block)
             {
                 int rows = Math.Min(block, tp - t0);
-                NearestCodeword.Search(ze.Slice(t0 * dc, rows * dc), rows, _panels[l], _unitCodebooks[l], _unitNorms[l], scores, best.Slice(t0, rows));
+                NearestCodeword.Search(ze.Slice(t0 * dc, rows * dc), rows, _panels[l], _unitCodebooks[l], scratch, intScratch, best.Slice(t0, rows));
             }
             for (int t = 0; t < frames; t++) codes[t * levels + l] = best[t / s];
             if (l + 1 < levels)

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using EdgeTok.Numerics;
 
@@ -6,16 +8,24 @@ namespace EdgeTok.Audio.Quantization;
 
 /// <summary>
 /// The shared search kernel: for a block of rows x, argmin_k ||x − c_k||² computed as
-/// argmin_k (||c_k||² − 2 x·c_k), GEMM-shaped per block of rows over a panel-packed codebook
-/// (<see cref="CodebookPanels"/>; the ||x||² term is constant per row).
+/// argmin_k (||c_k||² − 2 x·c_k) over a panel-packed codebook (<see cref="CodebookPanels"/>; the
+/// ||x||² term is constant per row), in groups of 12 rows with the minimum kept in the kernel's lane
+/// state rather than in a [rows, K] score block.
 /// Candidates whose expanded-form distance lies within float32 rounding of the best are re-ranked
 /// with exact float64 distances, so near-ties resolve as a direct float64 reference would; exact ties
-/// go to the lowest index.
+/// go to the lowest index. The kernel's per-lane second-smallest score tells whether a row has such
+/// candidates; only those rows have their scores recomputed.
 /// </summary>
 internal static class NearestCodeword
 {
-    /// <summary>Rows per GEMM block: keeps the [rows, K] score block in L2 for K up to a few thousand.</summary>
-    internal const int BlockRows = 64;
+    /// <summary>
+    /// Rows per block of frames: the packed block (384 × D floats) and its lane state stay in L2 while one
+    /// codebook panel pair after the other is used by all 32 groups of the block, so each RVQ level's
+    /// codebook streams in from memory once per 384 frames.
+    /// </summary>
+    internal const int BlockRows = 384;
+
+    private const int G = CodebookPanels.GroupRows;
 
     /// <summary>Squared L2 norm of each of the <paramref name="k"/> rows of a [k, dim] codebook.</summary>
     internal static float[] RowNorms(ReadOnlySpan<float> codebook, int k, int dim)
@@ -29,46 +39,91 @@ internal static class NearestCodeword
         return n;
     }
 
+    /// <summary>Floats of scratch <see cref="Search"/> needs for <paramref name="rows"/> rows and <paramref name="panels"/>.</summary>
+    internal static int ScratchFloats(CodebookPanels panels, int rows)
+    {
+        int padded = (rows + G - 1) / G * G;
+        return padded * (panels.D + CodebookPanels.LaneMinStride) + panels.PaddedK;
+    }
+
+    /// <summary>Ints of scratch <see cref="Search"/> needs for <paramref name="rows"/> rows.</summary>
+    internal static int ScratchInts(int rows) => (rows + G - 1) / G * G * CodebookPanels.PanelWidth;
+
     /// <summary>
     /// Nearest codeword for each of <paramref name="rows"/> rows of <paramref name="x"/> [rows, dim];
-    /// <paramref name="scores"/> holds at least rows × <see cref="CodebookPanels.PaddedK"/> values.
+    /// <paramref name="scratch"/> holds at least <see cref="ScratchFloats"/> values, <paramref name="intScratch"/> <see cref="ScratchInts"/>.
     /// </summary>
-    internal static void Search(ReadOnlySpan<float> x, int rows, CodebookPanels panels, ReadOnlySpan<float> codebook, ReadOnlySpan<float> norms,
-        Span<float> scores, Span<int> best)
+    internal static void Search(ReadOnlySpan<float> x, int rows, CodebookPanels panels, ReadOnlySpan<float> codebook,
+        Span<float> scratch, Span<int> intScratch, Span<int> best)
     {
-        panels.Distances(x, rows, scores);
-        int k = panels.K, dim = panels.D, stride = panels.PaddedK;
+        int dim = panels.D, w = CodebookPanels.PanelWidth, ms = CodebookPanels.LaneMinStride;
+        if (rows < 0 || x.Length < rows * dim || best.Length < rows || codebook.Length < panels.K * dim)
+            throw new ArgumentException("NearestCodeword.Search: buffer too small");
+        int padded = (rows + G - 1) / G * G;
+        var packed = scratch[..(padded * dim)];
+        var laneMin = scratch.Slice(padded * dim, padded * ms);
+        var scores = scratch.Slice(padded * (dim + ms), panels.PaddedK);
+        var laneIndex = intScratch[..(padded * w)];
+        PanelMatrix.PackRows(x, rows, dim, packed);
+        laneMin.Fill(float.PositiveInfinity);
+        laneIndex.Clear();
+        panels.Scan(packed, rows, laneMin, laneIndex);
+        ref float lm = ref MemoryMarshal.GetReference(laneMin);
+        ref int li = ref MemoryMarshal.GetReference(laneIndex);
+        double factor = BandFactor(panels), c = panels.MaxNorm;
         for (int r = 0; r < rows; r++)
         {
-            var row = scores.Slice(r * stride, k);
-            int b = TensorPrimitives.IndexOfMin(row);
+            var (b, bestScore, second) = CodebookPanels.ReduceLanes(ref Unsafe.Add(ref lm, r * ms), ref Unsafe.Add(ref li, r * w));
+            // Within float32 rounding of the best, a candidate may be the true nearest: re-check those
+            // rows exactly. NaN (and overflowed) scores fail the comparison and take the re-check too.
             var xr = x.Slice(r * dim, dim);
-            float xx = TensorPrimitives.Dot(xr, xr);
-            // Rounding in the expanded form is bounded by a few ulps of ||x||² + ||c||²; anything
-            // within that band may be the true nearest and is re-checked exactly.
-            float limit = row[b] + (2e-5f * (xx + norms[b]) + 1e-30f);
-            if (CountAtMost(row, limit) > 1)
+            float band = (float)(factor * (c * c + 2 * Math.Sqrt(TensorPrimitives.Dot(xr, xr)) * c) + 1e-30);
+            if (!(second > bestScore + band))
             {
-                double bestD = Exact(xr, codebook.Slice(b * dim, dim));
-                for (int j = 0; j < k; j++)
-                {
-                    if (j == b || row[j] > limit) continue;
-                    double dj = Exact(xr, codebook.Slice(j * dim, dim));
-                    if (dj < bestD || (dj == bestD && j < b))
-                    {
-                        b = j;
-                        bestD = dj;
-                    }
-                }
+                panels.Distances(xr, 1, scores);
+                b = ReRank(xr, scores[..panels.K], codebook, dim, band);
             }
             best[r] = b;
         }
     }
 
+    /// <summary>
+    /// How far above the smallest score a codeword's score may lie and still be the true nearest, per
+    /// unit of (||c||²max + 2·||x||·||c||max): twice the float32 rounding bound of one score. A score is
+    /// ||c||² − 2·x·c accumulated with D fused multiply-adds, so its error is at most about
+    /// (D + 1)·2⁻²⁴·(||c||² + 2·||x||·||c||); with the largest codeword norm that bounds every candidate.
+    /// (Measured against ||x||·||c||, not ||x||², so a small codebook far from x — late RVQ levels — does
+    /// not widen the band.)
+    /// </summary>
+    private static double BandFactor(CodebookPanels panels) => Math.Max(2e-5, 2.0 * (panels.D + 1) * Math.ScaleB(1.0, -24));
+
+    /// <summary>The reference rule on one row's scores: smallest score, then exact float64 re-ranking of everything within <paramref name="band"/> of it.</summary>
+    private static int ReRank(ReadOnlySpan<float> xr, ReadOnlySpan<float> row, ReadOnlySpan<float> codebook, int dim, float band)
+    {
+        int k = row.Length;
+        int b = TensorPrimitives.IndexOfMin(row);
+        float limit = row[b] + band;
+        if (!(CountAtMost(row, limit) == 1))
+        {
+            double bestD = Exact(xr, codebook.Slice(b * dim, dim));
+            for (int j = 0; j < k; j++)
+            {
+                if (j == b || row[j] > limit) continue;
+                double dj = Exact(xr, codebook.Slice(j * dim, dim));
+                if (dj < bestD || (dj == bestD && j < b))
+                {
+                    b = j;
+                    bestD = dj;
+                }
+            }
+        }
+        return b;
+    }
+
     private static int CountAtMost(ReadOnlySpan<float> row, float limit)
     {
         int n = 0, i = 0;
-        ref float p = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(row);
+        ref float p = ref MemoryMarshal.GetReference(row);
         if (Vector256.IsHardwareAccelerated)
         {
             var l = Vector256.Create(limit);

@@ -14,7 +14,6 @@ namespace EdgeTok.Audio.Quantization;
 public sealed class ResidualVectorQuantizer
 {
     private readonly float[] _codebooks;
-    private readonly float[][] _norms;
     private readonly CodebookPanels[] _panels;
 
     /// <summary>
@@ -35,12 +34,10 @@ public sealed class ResidualVectorQuantizer
         CodebookSize = codebookSize;
         Dimension = dimension;
         _codebooks = codebooks.ToArray();
-        _norms = new float[levels][];
         _panels = new CodebookPanels[levels];
         for (int q = 0; q < levels; q++)
         {
-            _norms[q] = NearestCodeword.RowNorms(Codebook(q), codebookSize, dimension);
-            _panels[q] = new CodebookPanels(Codebook(q), _norms[q], codebookSize, dimension);
+            _panels[q] = new CodebookPanels(Codebook(q), NearestCodeword.RowNorms(Codebook(q), codebookSize, dimension), codebookSize, dimension);
         }
     }
 
@@ -100,7 +97,8 @@ public sealed class ResidualVectorQuantizer
     {
         int d = Dimension, k = CodebookSize, block = NearestCodeword.BlockRows;
         var residual = ws.Floats(0, block * d);
-        var scores = ws.Floats(1, block * _panels[0].PaddedK);
+        var scratch = ws.Floats(1, NearestCodeword.ScratchFloats(_panels[0], block));
+        var intScratch = ws.Ints(1, NearestCodeword.ScratchInts(block));
         var best = ws.Ints(0, block);
         for (int t0 = 0; t0 < frames; t0 += block)
         {
@@ -110,7 +108,7 @@ public sealed class ResidualVectorQuantizer
             for (int q = 0; q < levels; q++)
             {
                 var cb = Codebook(q);
-                NearestCodeword.Search(r, rows, _panels[q], cb, _norms[q], scores, best);
+                NearestCodeword.Search(r, rows, _panels[q], cb, scratch, intScratch, best);
                 for (int i = 0; i < rows; i++)
                 {
                     int c = best[i];
