@@ -290,4 +290,24 @@ public sealed class NumericsEdgeTests(ITestOutputHelper output)
         Assert.Contains("encoder overflowed", e.Message);
         Assert.All(s_encodec.Value.Encode(Wave(4800, 3e38f), 24000).Codes, c => Assert.InRange(c, 0, 63));
     }
+
+    [Fact]
+    public void Wav_files_keep_float_values_and_pcm_writing_clips()
+    {
+        // Float WAVs are read as they are (NaN, infinity and hot samples included); the codecs then refuse
+        // the non-finite ones. PCM writing clips to [-1, 1] and writes NaN as 0.
+        var dir = TestPaths.TempDir();
+        float[] x = [0.5f, float.NaN, float.PositiveInfinity, 3f, -1e30f, 1e-40f];
+        var f32 = Path.Combine(dir, "f32.wav");
+        WavWriter.Write(f32, x, 16000, 1, WavSampleFormat.Float32);
+        var back = WavReader.Read(f32);
+        Assert.Equal(x.Select(BitConverter.SingleToInt32Bits), back.Samples.Select(BitConverter.SingleToInt32Bits));
+        var e = Assert.Throws<EdgeTokException>(() => new MuLawCodec().Encode(back));
+        Assert.Equal(StatusCode.InvalidArgument, e.Status);
+        Assert.Contains("index 1", e.Message);
+
+        var pcm = Path.Combine(dir, "s16.wav");
+        WavWriter.Write(pcm, x, 16000);
+        Assert.Equal([0.5f, 0f, 32767 / 32768f, 32767 / 32768f, -1f, 0f], WavReader.Read(pcm).Samples);
+    }
 }
