@@ -85,6 +85,7 @@ public sealed class NumericsEdgeTests(ITestOutputHelper output)
     [InlineData(1e-40f)]   // denormals
     [InlineData(4f)]       // clipping: 4x full scale
     [InlineData(1e30f)]    // huge finite values
+    [InlineData(float.MaxValue)]
     public void Lyra_codes_stay_in_range_and_decode_finite(float amp)
     {
         var lyra = s_lyra.Value;
