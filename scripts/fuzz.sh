@@ -10,6 +10,8 @@
 # Targets: safetensors npy wav csv tflite onnx kairos-config manifest series (default: all).
 # Findings land in artifacts/fuzz/out/TARGET/{crashes,hangs}; replay one with
 #   dotnet artifacts/fuzz/bin/EdgeTok.Fuzz.dll replay TARGET FILE
+# The harness's scratch files live in one temporary folder removed on exit (afl-fuzz kills its
+# targets, so they cannot clean up themselves); a target that fails keeps them in its out/.../scratch.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,6 +31,10 @@ export EDGETOK_SHARED=${EDGETOK_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
 F=$ROOT/artifacts/fuzz
 mkdir -p "$F"
 t0=$(date +%s)
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/edgetok-fuzz.XXXXXX")
+trap 'rm -rf "$SCRATCH"' EXIT
+trap 'exit 130' INT TERM   # run the EXIT trap on interruption too
+export EDGETOK_FUZZ_SCRATCH=$SCRATCH
 
 "$ROOT/scripts/ensure-fuzz-deps.sh"
 if [ -z "$ENGINE" ]; then
@@ -70,6 +76,7 @@ for t in "${TARGETS[@]}"; do
   out="$F/out/$t"; rm -rf "$out"; mkdir -p "$out"
   seeds=$(ls "$F/seeds/$t" 2>/dev/null | wc -l)
   ts=$(date +%s.%N)
+  export EDGETOK_FUZZ_SCRATCH="$SCRATCH/$t"; mkdir -p "$EDGETOK_FUZZ_SCRATCH"
   if [ "$ENGINE" = afl ]; then
     # -t: per-input timeout (ms) beyond which AFL++ records a hang; the manifest target opens ONNX sessions.
     timeout $(( SECONDS_PER + 60 )) afl-fuzz -V "$SECONDS_PER" -i "$F/seeds/$t" -o "$out" -t 5000 -m none \
@@ -96,7 +103,12 @@ for t in "${TARGETS[@]}"; do
   R_SEEDS[$t]=$seeds
   R_TIME[$t]=$(awk -v a="$ts" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
   echo "fuzz $t: engine=$ENGINE execs=${R_EXECS[$t]} crashes=${R_CRASH[$t]} hangs=${R_HANG[$t]} corpus=${R_CORPUS[$t]} seeds=$seeds seconds=${R_TIME[$t]}"
-  [ "${R_CRASH[$t]}" != 0 ] || [ "${R_HANG[$t]}" != 0 ] && fail=1
+  if [ "${R_CRASH[$t]}" != 0 ] || [ "${R_HANG[$t]}" != 0 ]; then
+    fail=1
+    # Keep the harness's last scratch files (the input a crashing parser was reading) with the findings.
+    [ -n "$(ls -A "$EDGETOK_FUZZ_SCRATCH" 2>/dev/null)" ] && cp -r "$EDGETOK_FUZZ_SCRATCH" "$out/scratch"
+  fi
+  rm -rf "$EDGETOK_FUZZ_SCRATCH"
 done
 echo "== fuzz total $(( $(date +%s) - t0 )) s"
 

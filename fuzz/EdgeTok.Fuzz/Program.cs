@@ -29,7 +29,11 @@ public static class Program
     /// <summary>Parser targets by name.</summary>
     public static readonly string[] Targets = ["safetensors", "npy", "wav", "csv", "tflite", "onnx", "kairos-config", "manifest", "series"];
 
-    private static string s_scratch = Path.Combine(Path.GetTempPath(), $"edgetok-fuzz-{Environment.ProcessId}");
+    // Per-process scratch folder under $EDGETOK_FUZZ_SCRATCH (set by scripts/fuzz.sh, which removes it
+    // on exit: afl-fuzz kills its target, so the process cannot clean up after itself) or the temp folder.
+    private static readonly string s_scratch = Path.Combine(
+        Environment.GetEnvironmentVariable("EDGETOK_FUZZ_SCRATCH") is { Length: > 0 } root ? root : Path.GetTempPath(),
+        $"edgetok-fuzz-{Environment.ProcessId}");
     private static string s_shared = "";
 
     /// <summary>Entry point; see the class summary for the modes.</summary>
@@ -38,6 +42,16 @@ public static class Program
         if (args.Length < 2) { Console.Error.WriteLine("usage: EdgeTok.Fuzz afl|mutate|replay|seeds ..."); return 2; }
         Directory.CreateDirectory(s_scratch);
         s_shared = Environment.GetEnvironmentVariable("EDGETOK_SHARED") ?? "";
+        try { return Run(args); }
+        finally
+        {
+            // Reached when the mode returns (not when afl-fuzz kills the persistent loop).
+            try { Directory.Delete(s_scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static int Run(string[] args)
+    {
         switch (args[0])
         {
             case "seeds": Seeds.Write(args[1], args[2], args[3]); return 0;

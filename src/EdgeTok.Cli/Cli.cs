@@ -16,6 +16,7 @@ internal static class Cli
         new Commands.AudioDecodeCommand(),
         new Commands.AudioRoundtripCommand(),
         new Commands.AudioStreamEncodeCommand(),
+        new Commands.AudioSoakCommand(),
         new Commands.BenchPeakCommand(),
         new Commands.BenchKairosCommand(),
         new Commands.BenchGemmCommand(),

@@ -378,7 +378,8 @@ int32_t edgetok_encoder_stream_create(const edgetok_audio_codec *codec, int32_t 
 int32_t edgetok_encoder_stream_layout(const edgetok_encoder_stream *stream, int32_t *codebooks, int32_t *latency_samples);
 
 /* Appends count interleaved samples (float32 in [-1, 1]) and encodes every frame they complete.
- * NaN/Inf or a partial channel group give INVALID_ARGUMENT; after flush INVALID_STATE. */
+ * NaN/Inf, a sample beyond +-1e30 or a partial channel group give INVALID_ARGUMENT and the chunk is
+ * not taken (the stream goes on as if it never came); after flush INVALID_STATE. */
 int32_t edgetok_encoder_stream_push(edgetok_encoder_stream *stream, const float *pcm, size_t count);
 
 /* Whole frames ready to pull. */

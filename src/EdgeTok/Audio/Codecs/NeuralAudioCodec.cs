@@ -242,6 +242,9 @@ public sealed class NeuralAudioCodec : AudioCodec
     private void EncodeSegment(ReadOnlySpan<float> pcm, int samples, int frames, Span<int> codes, int k)
     {
         var latent = RunEncoder(pcm, samples, frames);
+        // Finite but enormous samples (near ±3.4e38) can overflow the network's activations.
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(latent))
+            throw EdgeTokException.Argument($"the {Info.Name} encoder overflowed (its latent holds NaN or infinity): input peak magnitude {System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(pcm):G3} is far outside the [-1, 1] PCM range");
         Quantizer.Encode(latent, frames, codes, k);
     }
 

@@ -63,15 +63,30 @@ public abstract class AudioEncoderStream
     /// <summary>Frame plus look-ahead of the codec itself, samples at the codec's rate.</summary>
     private protected abstract int CodecLatencySamples { get; }
 
-    /// <summary>Appends interleaved PCM (float in [−1, 1]) and encodes every frame it completes.</summary>
-    /// <exception cref="EdgeTokException">InvalidState after <see cref="Flush"/>; InvalidArgument for a partial channel group or a non-finite sample.</exception>
+    /// <summary>
+    /// Largest sample magnitude a stream takes. PCM is nominally in [−1, 1] and hot or clipped audio
+    /// passes unchanged, but a stream keeps state: samples this far out (only a bug upstream makes them)
+    /// can overflow a network's activations and poison every later frame, so they are refused like NaN.
+    /// </summary>
+    public const float MaxSampleMagnitude = 1e30f;
+
+    /// <summary>
+    /// Appends interleaved PCM (float in [−1, 1]) and encodes every frame it completes. A refused chunk
+    /// (any error) is refused whole, before any sample is taken: the stream goes on as if it never came.
+    /// </summary>
+    /// <exception cref="EdgeTokException">InvalidState after <see cref="Flush"/>; InvalidArgument for a partial channel group, a NaN or infinite sample, or one beyond ±<see cref="MaxSampleMagnitude"/>.</exception>
     public void Push(ReadOnlySpan<float> pcm)
     {
         if (IsFlushed) throw new EdgeTokException(StatusCode.InvalidState, $"{CodecInfo.Name} encoder stream: push after flush (call Reset to start a new stream)");
         if (pcm.Length % CodecInfo.Channels != 0)
             throw EdgeTokException.Argument($"{pcm.Length} interleaved samples is not a multiple of the codec's {CodecInfo.Channels} channels");
-        if (!TensorPrimitives.IsFiniteAll(pcm))
-            throw EdgeTokException.Argument("pushed audio holds a non-finite sample");
+        // One pass covers NaN (MaxMagnitude propagates it), infinities and enormous values (it keeps the sign).
+        if (!pcm.IsEmpty && !(Math.Abs(TensorPrimitives.MaxMagnitude(pcm)) <= MaxSampleMagnitude))
+        {
+            for (int i = 0; i < pcm.Length; i++)
+                if (!(Math.Abs(pcm[i]) <= MaxSampleMagnitude))
+                    throw EdgeTokException.Argument($"{CodecInfo.Name} encoder stream: sample {i} of the chunk is {pcm[i]}; samples must be finite and within ±{MaxSampleMagnitude:G3} (the chunk was not taken)");
+        }
         if (pcm.IsEmpty) return;
         if (_resampler is null) { PushCore(pcm); return; }
         // Bounded slices keep the resampler's buffer (and so memory) independent of the push size.

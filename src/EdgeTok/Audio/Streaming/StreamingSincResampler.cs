@@ -107,6 +107,19 @@ public sealed class StreamingSincResampler
         _buf.AsSpan(0, _bufCount).Clear();
     }
 
+    /// <summary>
+    /// Output samples readable once <paramref name="inputSamples"/> input samples have been pushed, before
+    /// a flush: those whose kernel window lies within the input so far (output n needs input up to
+    /// floor(n·from/to) + <see cref="LookaheadInputSamples"/>). Lets a caller count exactly what a stream
+    /// must have produced at any point.
+    /// </summary>
+    public long ReadyLength(long inputSamples)
+    {
+        // Output n is ready when floor(n·down/up) ≤ inputSamples − half − 1: n < (inputSamples − half)·up/down.
+        long room = inputSamples - _half;
+        return room <= 0 ? 0 : (room * _rs.Up + _rs.Down - 1) / _rs.Down;
+    }
+
     /// <summary>Output samples a stream of <paramref name="inputSamples"/> samples yields in total after the flush.</summary>
     public long OutputLength(long inputSamples) => _rs.OutputLength(inputSamples);
 

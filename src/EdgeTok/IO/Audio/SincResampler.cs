@@ -102,6 +102,9 @@ public sealed class SincResampler
     /// TensorPrimitives.Dot, which peels to align its loads): offline and streaming resampling of the
     /// same samples must agree to the bit however the stream was chunked.
     /// </summary>
+    /// Finite input gives finite output: a sum that overflows float (samples near ±3.4e38) is redone in
+    /// double and clamped to ±<see cref="float.MaxValue"/>, so a codec downstream never sees an infinity
+    /// or NaN that was not in the signal.
     internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         int n = a.Length, i = 0;
@@ -111,7 +114,15 @@ public sealed class SincResampler
             acc += new System.Numerics.Vector<float>(a.Slice(i, w)) * new System.Numerics.Vector<float>(b.Slice(i, w));
         float s = System.Numerics.Vector.Sum(acc);
         for (; i < n; i++) s += a[i] * b[i];
-        return s;
+        return float.IsFinite(s) ? s : WideDot(a, b);
+    }
+
+    // The rare overflow path: |sum| ≤ Σ|a·b| < 1e3 · 3.4e38 fits a double; NaN stays NaN (it was in the input).
+    private static float WideDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
+        return double.IsNaN(s) ? float.NaN : (float)Math.Clamp(s, -float.MaxValue, float.MaxValue);
     }
 
     // Kernel taps for fractional position frac in [0,1): tap j multiplies input[base - half + 1 + j],

@@ -58,4 +58,29 @@ public sealed class StreamingResamplerTests
         Assert.Equal(na, s.Read(b));
         Assert.Equal(a, b);
     }
+
+    [Theory]
+    [InlineData(48000, 16000)]
+    [InlineData(44100, 16000)]
+    [InlineData(44100, 24000)]
+    [InlineData(8000, 16000)]
+    [InlineData(16000, 44100)]
+    public void ReadyLength_counts_exactly_what_can_be_read_after_each_push(int from, int to)
+    {
+        // The soak's sample accounting relies on this: after n input samples, exactly ReadyLength(n)
+        // outputs have been readable (no more, no fewer), whatever the pushes.
+        var s = new StreamingSincResampler(from, to);
+        var buf = new float[4096];
+        long pushed = 0, read = 0;
+        Assert.Equal(0, s.ReadyLength(0));
+        foreach (int n in StreamTestUtil.Chunks(from, 0, seed: from ^ to))
+        {
+            s.Push(new float[n]);
+            pushed += n;
+            int r;
+            while ((r = s.Read(buf)) > 0) read += r;
+            Assert.Equal(s.ReadyLength(pushed), read);
+        }
+        Assert.True(read < s.OutputLength(pushed));   // the look-ahead is still held back
+    }
 }
