@@ -33,6 +33,11 @@ if [ "${1:-}" = "--if-enabled" ] && [ "${EDGETOK_ARM64:-0}" != 1 ]; then
   exit 0
 fi
 
+# CPU seconds used by finished child processes (what an idle machine would take, roughly, as most
+# steps run on one core); wall time on a shared machine says little.
+# (`times` must run in this shell, not in a $(...) subshell, to see this shell's children.)
+cpu_now() { times > "$EMU.times"; CPU=$(awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$EMU.times"); }
+mkdir -p "$(dirname "$EMU")"
 t0=$SECONDS
 "$ROOT/scripts/ensure-deps.sh" || { note failure setup "scripts/ensure-deps.sh failed"; exit 1; }
 if ! "$ROOT/scripts/ensure-arm64-deps.sh"; then
@@ -43,11 +48,11 @@ fi
 QEMU=$(command -v qemu-aarch64 || command -v qemu-aarch64-static)
 
 echo "== arm64: cross build"
-tb=$SECONDS
+tb=$SECONDS; cpu_now; cpu_b=$CPU
 if ! "$ROOT/scripts/build-arm64.sh"; then
   echo "arm64 build FAILED"; note failure build "scripts/build-arm64.sh failed"; exit 1
 fi
-build_s=$((SECONDS - tb))
+build_s=$((SECONDS - tb)); cpu_now; build_cpu=$((CPU - cpu_b))
 
 # The root qemu's ELF loader and file lookups see first (-L): the Debian cross sysroot's libraries,
 # and a /proc/cpuinfo of an arm64 CPU (Cortex-A72, as in a Raspberry Pi 4). User-mode qemu otherwise
@@ -60,7 +65,7 @@ printf '#!/bin/sh\nexec "%s" -L "%s" "%s" "$@"\n' "$QEMU" "$EMU/root" "$PREFIX/b
 chmod +x "$EMU/bin/edgetok"
 
 echo "== arm64: C/C++ tests (CTest, cross-compiled, run under $(basename "$QEMU"))"
-tc=$SECONDS
+tc=$SECONDS; cpu_now; cpu_c=$CPU
 BUILD_C=$ROOT/artifacts/build-c-arm64
 if cmake -S bindings/c -B "$BUILD_C" -DCMAKE_TOOLCHAIN_FILE="$ROOT/bindings/c/toolchains/linux-arm64.cmake" \
      -DEDGETOK_ARM64_SYSROOT="$EMU/root" -DEDGETOK_PREFIX="$PREFIX" -DEDGETOK_SHARED="$ROOT/../shared" >/dev/null \
@@ -69,10 +74,10 @@ if cmake -S bindings/c -B "$BUILD_C" -DCMAKE_TOOLCHAIN_FILE="$ROOT/bindings/c/to
 else
   echo "arm64 C build FAILED"; note failure c_build "cross-compiling bindings/c failed"
 fi
-ctest_s=$((SECONDS - tc))
+ctest_s=$((SECONDS - tc)); cpu_now; ctest_cpu=$((CPU - cpu_c))
 
 echo "== arm64: CLI golden tests under qemu (tests/cli + tests/arm64)"
-tp=$SECONDS
+tp=$SECONDS; cpu_now; cpu_p=$CPU
 # Same test files and tolerances as the x86-64 run; two tests are about the x86-64 ISA images only.
 EDGETOK_CLI_DIR=$EMU/bin EDGETOK_ARM64_PREFIX=$PREFIX /usr/bin/python3 -m pytest -q -p no:cacheprovider \
   tests/cli/test_cli_kairos.py tests/cli/test_audio_cli.py tests/cli/test_ts_bins.py tests/cli/test_cli.py tests/arm64 \
@@ -80,7 +85,7 @@ EDGETOK_CLI_DIR=$EMU/bin EDGETOK_ARM64_PREFIX=$PREFIX /usr/bin/python3 -m pytest
   --deselect tests/cli/test_cli.py::test_baseline_image_still_runs_when_forced \
   --junitxml="$RESULTS/pytest-arm64.xml" || true
 [ -f "$RESULTS/pytest-arm64.xml" ] || note failure cli "the CLI tests did not run"
-pytest_s=$((SECONDS - tp))
+pytest_s=$((SECONDS - tp)); cpu_now; pytest_cpu=$((CPU - cpu_p))
 
-echo "arm64: build ${build_s} s, C tests ${ctest_s} s, CLI tests ${pytest_s} s, total $((SECONDS - t0)) s"
+echo "arm64: wall (CPU) seconds: build ${build_s} (${build_cpu}), C tests ${ctest_s} (${ctest_cpu}), CLI tests ${pytest_s} (${pytest_cpu}), total $((SECONDS - t0))"
 ! grep -lE '(failures|errors)="[1-9]' "$RESULTS"/*-arm64.xml >/dev/null
