@@ -41,4 +41,7 @@ echo "== Python tests (binding + CLI + packages: wheel in a fresh venv, NuGet co
 /usr/bin/python3 -m pytest -q -p no:cacheprovider bindings/python/tests tests/cli tests/packaging --junitxml="$RESULTS/pytest.xml" || true
 [ -f "$RESULTS/pytest.xml" ] || { echo "pytest did not run"; suite_errors=$((suite_errors + 1)); }
 
+echo "== linux-arm64 cross build + tests under qemu (opt-in: EDGETOK_ARM64=1; docs/arm64.md)"
+"$ROOT/scripts/test-arm64.sh" --if-enabled || true
+
 /usr/bin/python3 "$ROOT/scripts/summarize_tests.py" "$RESULTS" "$suite_errors"

@@ -1,5 +1,12 @@
 # Configures, builds and runs the find_package(EdgeTok) consumer project.
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC} -B ${BIN} -DCMAKE_PREFIX_PATH=${PREFIX} RESULT_VARIABLE r OUTPUT_QUIET)
+# TOOLCHAIN (optional): a cross toolchain file; RUN (optional): the emulator command that runs the result.
+set(_toolchain "")
+if(TOOLCHAIN)
+  set(_toolchain "-DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN}")
+endif()
+separate_arguments(_run UNIX_COMMAND "${RUN}")
+file(REMOVE_RECURSE ${BIN})  # a fresh configure: a cached compiler from another toolchain would stick
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC} -B ${BIN} -DCMAKE_PREFIX_PATH=${PREFIX} ${_toolchain} RESULT_VARIABLE r OUTPUT_QUIET)
 if(r)
   message(FATAL_ERROR "configure failed: ${r}")
 endif()
@@ -7,7 +14,7 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${BIN} RESULT_VARIABLE r OUTPUT
 if(r)
   message(FATAL_ERROR "build failed: ${r}")
 endif()
-execute_process(COMMAND ${BIN}/consumer ${WAV} RESULT_VARIABLE r)
+execute_process(COMMAND ${_run} ${BIN}/consumer ${WAV} RESULT_VARIABLE r)
 if(r)
   message(FATAL_ERROR "consumer failed: ${r}")
 endif()
