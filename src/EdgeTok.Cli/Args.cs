@@ -128,7 +128,21 @@ internal sealed class Args
         return row[b.Length];
     }
 
-    /// <summary>Fails on options that no part of the command read, and on stray arguments (no command takes positionals).</summary>
+    private bool _positionalsTaken;
+
+    /// <summary>
+    /// The bare arguments, for the few commands that take a list of files (<c>audio soak CLIP...</c>);
+    /// a bare argument that looks like an option is still an error.
+    /// </summary>
+    public IReadOnlyList<string> TakePositionals()
+    {
+        var option = Positionals.FirstOrDefault(p => p.StartsWith('-') && p.Length > 1);
+        if (option is not null) throw new UsageException($"unknown option {option} (options are spelled --name)");
+        _positionalsTaken = true;
+        return Positionals;
+    }
+
+    /// <summary>Fails on options that no part of the command read, and on stray arguments (bare arguments a command did not take).</summary>
     public void EnsureAllUsed()
     {
         var unknown = _options.Keys.Where(k => !_used.Contains(k)).ToList();
@@ -137,7 +151,7 @@ internal sealed class Args
             var near = _used.Where(k => Distance(k, unknown[0]) <= 2).OrderBy(k => Distance(k, unknown[0])).FirstOrDefault();
             throw new UsageException($"unknown option --{unknown[0]}{(near is null ? "" : $" (did you mean --{near}?)")}");
         }
-        if (Positionals.Count > 0)
+        if (Positionals.Count > 0 && !_positionalsTaken)
             throw new UsageException(Positionals[0].StartsWith('-') && Positionals[0].Length > 1
                 ? $"unknown option {Positionals[0]} (options are spelled --name)"
                 : $"unexpected argument '{Positionals[0]}' (values follow their option: --input FILE)");

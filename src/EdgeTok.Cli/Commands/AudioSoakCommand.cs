@@ -55,10 +55,11 @@ internal sealed class AudioSoakCommand : ICommand
         if (!(tolerance > 0)) throw new UsageException($"--tolerance must be a positive percentage, got {tolerance}");
         if (!(agreement is >= 0 and <= 1)) throw new UsageException($"--min-agreement must be in [0, 1], got {agreement}");
         var spec = AudioCodecLoader.Read(args);
-        if (args.Positionals.Count == 0) throw new UsageException("give at least one WAV clip to loop");
+        var clipPaths = args.TakePositionals();
+        if (clipPaths.Count == 0) throw new UsageException("give at least one WAV clip to loop");
         args.EnsureAllUsed();
 
-        var clips = args.Positionals.Select(p => WavReader.Read(p)).ToArray();
+        var clips = clipPaths.Select(p => WavReader.Read(p)).ToArray();
         using var codec = spec.Load();
         var options = new StreamSoakOptions
         {
@@ -79,7 +80,7 @@ internal sealed class AudioSoakCommand : ICommand
             : null;
         var r = StreamSoak.Run(codec, clips, options, onSample);
 
-        if (json) stdout.WriteLine(ToJson(r, args.Positionals));
+        if (json) stdout.WriteLine(ToJson(r, clipPaths));
         else PrintText(r, stdout);
         if (r.Passed) return 0;
         stderr.WriteLine($"edgetok: error: soak failed: {r.Failures[0]}{(r.Failures.Count > 1 ? $" (and {r.Failures.Count - 1} more)" : "")}");
