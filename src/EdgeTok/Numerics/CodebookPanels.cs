@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -12,7 +11,7 @@ namespace EdgeTok.Numerics;
 /// <para>
 /// <see cref="Scan"/> is the search itself: it keeps, per row and per lane (codewords ≡ lane mod 16),
 /// the smallest and second smallest score and the index of the smallest, instead of writing a
-/// [rows, K] score block, so the distance block never leaves the registers. <see cref="Distances"/>
+/// [rows, K] score block, so the distance block never leaves the registers. <see cref="Distances(ReadOnlySpan{float}, int, Span{float}, Span{float})"/>
 /// writes the scores of single rows (the exact re-ranking of near-ties needs them); both run the same
 /// kernels and turn the products into scores the same way (·(−2) + norm, one FMA), so their scores are
 /// bit-identical.
@@ -59,25 +58,23 @@ internal sealed class CodebookPanels
 
     /// <summary>
     /// dist[r, k] = ||c_k||² − 2·x_r·c_k for rows of x [rows, D]; dist is [rows, PaddedK] (padding
-    /// columns +∞). The near-tie re-check of single rows, and the reference for tests.
+    /// columns +∞). The reference for tests; the search re-checks near-ties with the overload below.
     /// </summary>
     public void Distances(ReadOnlySpan<float> x, int rows, Span<float> dist)
     {
-        if (rows < 0 || x.Length < rows * D || dist.Length < rows * PaddedK) throw new ArgumentException("CodebookPanels.Distances: buffer too small");
+        var packed = new float[PanelMatrix.PackedLength(rows, D)];
+        Distances(x, rows, dist, packed);
+    }
+
+    /// <summary>As <see cref="Distances(ReadOnlySpan{float}, int, Span{float})"/>, packing the rows into <paramref name="packScratch"/> (at least <see cref="PanelMatrix.PackedLength"/> floats).</summary>
+    public void Distances(ReadOnlySpan<float> x, int rows, Span<float> dist, Span<float> packScratch)
+    {
+        if (rows < 0 || x.Length < rows * D || dist.Length < rows * PaddedK || packScratch.Length < PanelMatrix.PackedLength(rows, D))
+            throw new ArgumentException("CodebookPanels.Distances: buffer too small");
         if (rows == 0) return;
-        int len = PanelMatrix.PackedLength(rows, D);
-        var rented = ArrayPool<float>.Shared.Rent(len);
-        try
-        {
-            var packed = rented.AsSpan(0, len);
-            PanelMatrix.PackRows(x, rows, D, packed);
-            var sink = new ScoreSink(_norms, dist, rows, PaddedK);
-            _matrix.Run(packed, rows, ref sink);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(rented);
-        }
+        PanelMatrix.PackRows(x, rows, D, packScratch);
+        var sink = new ScoreSink(_norms, dist, rows, PaddedK);
+        _matrix.Run(packScratch, rows, ref sink);
     }
 
     /// <summary>

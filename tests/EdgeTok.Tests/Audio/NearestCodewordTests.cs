@@ -89,6 +89,27 @@ public class NearestCodewordTests
         }
     }
 
+    [Fact]
+    public void Warm_encodes_with_near_tie_re_checks_do_not_allocate()
+    {
+        // Every codeword twice: each search ties and takes the exact re-check path.
+        const int k = 32, d = 16, frames = 40;
+        var rng = new Random(9);
+        var half = Random(rng, k / 2 * d, 1.0);
+        var cb = new float[k * d];
+        half.CopyTo(cb, 0);
+        half.CopyTo(cb, k / 2 * d);
+        var rvq = new ResidualVectorQuantizer(cb, 1, k, d);
+        var latent = Random(rng, frames * d, 1.0);
+        var codes = new int[frames];
+        var ws = new QuantizerWorkspace();
+        rvq.Encode(latent, frames, codes, 1, ws);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        rvq.Encode(latent, frames, codes, 1, ws);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.All(codes, c => Assert.True(c < k / 2));
+    }
+
     private static int[] AssertSearchMatches(float[] x, int rows, float[] cb, int k, int d)
     {
         var norms = NearestCodeword.RowNorms(cb, k, d);

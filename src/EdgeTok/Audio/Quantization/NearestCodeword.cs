@@ -80,7 +80,8 @@ internal static class NearestCodeword
             float band = (float)(factor * (c * c + 2 * Math.Sqrt(TensorPrimitives.Dot(xr, xr)) * c) + 1e-30);
             if (!(second > bestScore + band))
             {
-                panels.Distances(xr, 1, scores);
+                // The packed block is free once the scan is done: pack the row into it.
+                panels.Distances(xr, 1, scores, packed);
                 b = ReRank(xr, scores[..panels.K], codebook, dim, band);
             }
             best[r] = b;
