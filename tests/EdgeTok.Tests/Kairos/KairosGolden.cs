@@ -15,6 +15,14 @@ internal static class KairosGolden
         ? KairosModel.Load(Root)
         : KairosModel.Load(Path.Combine(Root, "variants", variant, "config.json"), Path.Combine(Root, "model.safetensors"));
 
+    /// <summary>The golden cases with one series (the H* cases are batches), as xunit theory data.</summary>
+    public static TheoryData<string> SingleSeriesCases()
+    {
+        var d = new TheoryData<string>();
+        foreach (var c in Cases(null)) if (!c.StartsWith('H')) d.Add(c);
+        return d;
+    }
+
     public static NpyArray Read(string dir, string name) => NpyReader.Read(Path.Combine(dir, name + ".npy"));
 
     /// <summary>Rows of input_past_target as separate series.</summary>

@@ -5,15 +5,8 @@ namespace EdgeTok.Tests.Kairos;
 /// <summary><see cref="KairosTokens.Routing"/>: the router's Top-K per coarse patch against the golden gate arrays.</summary>
 public sealed class KairosRoutingTests(KairosGoldenFixture fx) : IClassFixture<KairosGoldenFixture>
 {
-    public static TheoryData<string> SingleSeriesCases()
-    {
-        var d = new TheoryData<string>();
-        foreach (var c in KairosGolden.Cases(null)) if (!c.StartsWith('H')) d.Add(c);
-        return d;
-    }
-
     [Theory]
-    [MemberData(nameof(SingleSeriesCases))]
+    [MemberData(nameof(KairosGolden.SingleSeriesCases), MemberType = typeof(KairosGolden))]
     public void Routing_matches_the_golden_gate(string @case)
     {
         var model = fx.Model(null);

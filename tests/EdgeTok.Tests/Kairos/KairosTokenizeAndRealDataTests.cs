@@ -7,15 +7,8 @@ namespace EdgeTok.Tests.Kairos;
 /// <summary>The public tokenizer output against golden, and forecasts on real series.</summary>
 public sealed class KairosTokenizeAndRealDataTests(KairosGoldenFixture fx, ITestOutputHelper log) : IClassFixture<KairosGoldenFixture>
 {
-    public static TheoryData<string> SingleSeriesCases()
-    {
-        var d = new TheoryData<string>();
-        foreach (var c in KairosGolden.Cases(null)) if (!c.StartsWith('H')) d.Add(c);
-        return d;
-    }
-
     [Theory]
-    [MemberData(nameof(SingleSeriesCases))]
+    [MemberData(nameof(KairosGolden.SingleSeriesCases), MemberType = typeof(KairosGolden))]
     public void Tokenize_returns_the_golden_tokens(string @case)
     {
         var model = fx.Model(null);

@@ -76,23 +76,13 @@ public sealed class FuzzRegressionTests
         Assert.Equal(StatusCode.InvalidFormat, e.Status);
     }
 
-    private static byte[] Npy(string header, int dataBytes = 0)
-    {
-        var h = Encoding.Latin1.GetBytes(header);
-        var b = new byte[10 + h.Length + dataBytes];
-        Encoding.Latin1.GetBytes("\x93NUMPY\x01\x00").CopyTo(b, 0);
-        b[8] = (byte)h.Length;
-        b[9] = (byte)(h.Length >> 8);
-        h.CopyTo(b, 10);
-        return b;
-    }
 
     [Fact]
     public void Npy_header_ending_after_shape_key_is_invalid_format()
     {
         // A '}' inside the descr string satisfies the "is it a dict" check; the header then ends at
         // "'shape':" and the parser used to index past its end (IndexOutOfRangeException).
-        var e = Assert.Throws<EdgeTokException>(() => NpyReader.Read(new MemoryStream(Npy("{'descr':'}','shape':"))));
+        var e = Assert.Throws<EdgeTokException>(() => NpyReader.Read(new MemoryStream(NpyV1Bytes.Build("{'descr':'}','shape':"))));
         Assert.Equal(StatusCode.InvalidFormat, e.Status);
     }
 

@@ -29,7 +29,7 @@ public sealed class ResourceLimitTests
     public void Npy_claiming_huge_shape_is_limit_exceeded()
     {
         var h = "{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }";
-        var e = RefusedCheaply(() => NpyReader.Read(new MemoryStream(NpyBytes(h))));
+        var e = RefusedCheaply(() => NpyReader.Read(new MemoryStream(NpyV1Bytes.Build(h))));
         Assert.Equal(StatusCode.LimitExceeded, e.Status);
     }
 
@@ -38,7 +38,7 @@ public sealed class ResourceLimitTests
     {
         // 1 GB claimed, 16 bytes present, stream cannot report its length.
         var h = "{'descr': '<f4', 'fortran_order': False, 'shape': (268435456,), }";
-        var e = RefusedCheaply(() => NpyReader.Read(new PipeStream(NpyBytes(h, 16))));
+        var e = RefusedCheaply(() => NpyReader.Read(new PipeStream(NpyV1Bytes.Build(h, 16))));
         Assert.Equal(StatusCode.InvalidFormat, e.Status);
     }
 
@@ -87,14 +87,4 @@ public sealed class ResourceLimitTests
         Assert.Equal(StatusCode.LimitExceeded, e.Status);
     }
 
-    private static byte[] NpyBytes(string header, int dataBytes = 0)
-    {
-        var h = Encoding.Latin1.GetBytes(header);
-        var b = new byte[10 + h.Length + dataBytes];
-        Encoding.Latin1.GetBytes("\x93NUMPY\x01\x00").CopyTo(b, 0);
-        b[8] = (byte)h.Length;
-        b[9] = (byte)(h.Length >> 8);
-        h.CopyTo(b, 10);
-        return b;
-    }
 }
