@@ -15,6 +15,7 @@ public sealed class ResidualVectorQuantizer
 {
     private readonly float[] _codebooks;
     private readonly CodebookPanels[] _panels;
+    private readonly QuantizedCodebook[]? _screened;  // 8-bit screening codebooks where AVX-VNNI makes them faster
 
     /// <summary>
     /// Creates a quantizer from codebooks laid out [levels, codebookSize, dimension] (row k of level q
@@ -22,6 +23,12 @@ public sealed class ResidualVectorQuantizer
     /// </summary>
     /// <exception cref="EdgeTokException">Sizes inconsistent with the array, or non-finite codewords (<see cref="StatusCode.InvalidArgument"/>).</exception>
     public ResidualVectorQuantizer(ReadOnlySpan<float> codebooks, int levels, int codebookSize, int dimension)
+        : this(codebooks, levels, codebookSize, dimension, screening: true)
+    {
+    }
+
+    /// <summary>As the public constructor; <paramref name="screening"/> false keeps the float32 search everywhere (A/B tests and benchmarks).</summary>
+    internal ResidualVectorQuantizer(ReadOnlySpan<float> codebooks, int levels, int codebookSize, int dimension, bool screening)
     {
         if (levels < 1 || codebookSize < 1 || dimension < 1)
             throw EdgeTokException.Argument($"RVQ needs levels, codebook size and dimension ≥ 1 (got {levels}, {codebookSize}, {dimension})");
@@ -39,7 +46,15 @@ public sealed class ResidualVectorQuantizer
         {
             _panels[q] = new CodebookPanels(Codebook(q), NearestCodeword.RowNorms(Codebook(q), codebookSize, dimension), codebookSize, dimension);
         }
+        if (screening && ScreenedSearch.Applies(codebookSize, dimension))
+        {
+            _screened = new QuantizedCodebook[levels];
+            for (int q = 0; q < levels; q++) _screened[q] = new QuantizedCodebook(Codebook(q), codebookSize, dimension);
+        }
     }
+
+    /// <summary>Whether the search screens with 8-bit codebooks (<see cref="ScreenedSearch"/>).</summary>
+    internal bool Screened => _screened is not null;
 
     /// <summary>Number of levels (codebooks).</summary>
     public int Levels { get; }
@@ -100,6 +115,15 @@ public sealed class ResidualVectorQuantizer
         var scratch = ws.Floats(1, NearestCodeword.ScratchFloats(_panels[0], block));
         var intScratch = ws.Ints(1, NearestCodeword.ScratchInts(block));
         var best = ws.Ints(0, block);
+        Span<byte> sBytes = default;
+        Span<float> sFloats = default;
+        Span<int> sInts = default;
+        if (_screened is not null)
+        {
+            sBytes = ws.Bytes(0, ScreenedSearch.ScratchBytes(_screened[0], block));
+            sFloats = ws.Floats(10, ScreenedSearch.ScratchFloats(_screened[0], block));
+            sInts = ws.Ints(3, ScreenedSearch.ScratchInts(_screened[0]));
+        }
         for (int t0 = 0; t0 < frames; t0 += block)
         {
             int rows = Math.Min(block, frames - t0);
@@ -108,7 +132,10 @@ public sealed class ResidualVectorQuantizer
             for (int q = 0; q < levels; q++)
             {
                 var cb = Codebook(q);
-                NearestCodeword.Search(r, rows, _panels[q], cb, scratch, intScratch, best);
+                if (_screened is not null)
+                    ScreenedSearch.Search(r, rows, _screened[q], cb, _panels[q], sBytes, sFloats, sInts, scratch, intScratch, best);
+                else
+                    NearestCodeword.Search(r, rows, _panels[q], cb, scratch, intScratch, best);
                 for (int i = 0; i < rows; i++)
                 {
                     int c = best[i];
