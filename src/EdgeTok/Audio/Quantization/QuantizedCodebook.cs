@@ -29,8 +29,17 @@ internal sealed class QuantizedCodebook
     /// <summary>Rows per packed group.</summary>
     internal const int GroupRows = 4;
 
-    /// <summary>Lane state per row: per codeword lane of a step, smallest score, second smallest, index of the smallest.</summary>
-    internal const int StateStride = 3 * StepWidth;
+    /// <summary>
+    /// Steps rotate over this many sets of lanes: lane L holds codewords k ≡ L mod 24 of steps t ≡ L / 24
+    /// mod 4, so a lane covers K/96 codewords and rarely holds two candidates (which makes the whole lane one).
+    /// </summary>
+    internal const int Phases = 4;  // a power of two
+
+    /// <summary>Lanes of state per row.</summary>
+    internal const int StateLanes = Phases * StepWidth;
+
+    /// <summary>Lane state per row: per lane, smallest score, second smallest, index of the smallest.</summary>
+    internal const int StateStride = 3 * StateLanes;
 
     private readonly sbyte[] _store;  // pinned; panels from _offset, 64-byte aligned
     private readonly int _offset;
@@ -125,9 +134,8 @@ internal sealed class QuantizedCodebook
     /// <summary>
     /// Screens <paramref name="rows"/> rows packed as groups of 4 ([Steps4][4 rows][4 bytes] per group,
     /// bytes q + 128) with per-row scales <paramref name="rowScale"/> (padded to whole groups): for every
-    /// codeword the score ||c_k||² − 2·s_row·s_k·(q_row·q_k), kept per row and lane (codewords ≡ lane mod
-    /// 24) as the smallest, second smallest and index of the smallest in <paramref name="state"/>
-    /// ([row][<see cref="StateStride"/>]: 24 smallest, 24 second smallest, 24 indices as int bits).
+    /// codeword the score ||c_k||² − 2·s_row·s_k·(q_row·q_k), kept per row and lane as the smallest, second smallest and index of the smallest in <paramref name="state"/>
+    /// ([row][<see cref="StateStride"/>]: 96 smallest, 96 second smallest, 96 indices as int bits; lanes as in <see cref="Phases"/>).
     /// The state is initialised here. Scores are bit-identical on every path.
     /// </summary>
     public void Scan(ReadOnlySpan<byte> packed, int rows, ReadOnlySpan<float> rowScale, Span<float> state) => Scan(packed, rows, rowScale, state, scalar: false);
@@ -141,8 +149,8 @@ internal sealed class QuantizedCodebook
         for (int r = 0; r < groups * GroupRows; r++)
         {
             var st = state.Slice(r * StateStride, StateStride);
-            st[..(2 * StepWidth)].Fill(float.PositiveInfinity);
-            MemoryMarshal.Cast<float, int>(st[(2 * StepWidth)..]).Clear();
+            st[..(2 * StateLanes)].Fill(float.PositiveInfinity);
+            MemoryMarshal.Cast<float, int>(st[(2 * StateLanes)..]).Clear();
         }
         if (AvxVnni.IsSupported && !scalar) ScanVnni(packed, groups, rowScale, state);
         else ScanScalar(packed, groups, rowScale, state);
@@ -206,10 +214,11 @@ internal sealed class QuantizedCodebook
                     var n1 = Vector256.Load(normBase + k0 + 8);
                     var n2 = Vector256.Load(normBase + k0 + 16);
                     var id = Vector256.Create(k0) + Vector256<int>.Indices;
-                    Update3(st, a0, a1, a2, ks0, ks1, ks2, n0, n1, n2, sx0, id);
-                    Update3(st + StateStride, c0, c1, c2, ks0, ks1, ks2, n0, n1, n2, sx1, id);
-                    Update3(st + 2 * StateStride, e0, e1, e2, ks0, ks1, ks2, n0, n1, n2, sx2, id);
-                    Update3(st + 3 * StateStride, f0, f1, f2, ks0, ks1, ks2, n0, n1, n2, sx3, id);
+                    float* sp = st + (t & (Phases - 1)) * StepWidth;
+                    Update3(sp, a0, a1, a2, ks0, ks1, ks2, n0, n1, n2, sx0, id);
+                    Update3(sp + StateStride, c0, c1, c2, ks0, ks1, ks2, n0, n1, n2, sx1, id);
+                    Update3(sp + 2 * StateStride, e0, e1, e2, ks0, ks1, ks2, n0, n1, n2, sx2, id);
+                    Update3(sp + 3 * StateStride, f0, f1, f2, ks0, ks1, ks2, n0, n1, n2, sx3, id);
                 }
             }
         }
@@ -227,14 +236,15 @@ internal sealed class QuantizedCodebook
 
     // Smallest, second smallest (min(second, max(smallest, s)): equal scores count, so ties are seen)
     // and index of the smallest; a strictly smaller score replaces it, so the lowest index wins ties.
+    // Scores are never NaN here, so the native min/max (one instruction each) are exact.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Update(float* m, Vector256<float> s, Vector256<int> ids)
     {
         var m1 = Vector256.Load(m);
         var lt = Vector256.LessThan(s, m1);
-        Vector256.Store(Vector256.Min(Vector256.Load(m + StepWidth), Vector256.Max(m1, s)), m + StepWidth);
+        Vector256.Store(Vector256.MinNative(Vector256.Load(m + StateLanes), Vector256.MaxNative(m1, s)), m + StateLanes);
         Vector256.Store(Vector256.ConditionalSelect(lt, s, m1), m);
-        int* ix = (int*)(m + 2 * StepWidth);
+        int* ix = (int*)(m + 2 * StateLanes);
         Vector256.Store(Vector256.ConditionalSelect(lt.AsInt32(), ids, Vector256.Load(ix)), ix);
     }
 
@@ -261,14 +271,15 @@ internal sealed class QuantizedCodebook
         for (int row = 0; row < groups * GroupRows; row++)
         {
             var st = state.Slice(row * StateStride, StateStride);
-            var ix = MemoryMarshal.Cast<float, int>(st[(2 * StepWidth)..]);
+            var ix = MemoryMarshal.Cast<float, int>(st[(2 * StateLanes)..]);
             float sx = rowScale[row];
             for (int k = 0; k < PaddedK; k++)
             {
                 float score = ScreenedScore(packed, row, sx, k);
-                int lane = k % StepWidth;
+                int lane = k / StepWidth % Phases * StepWidth + k % StepWidth;
                 float m1 = st[lane];
-                st[StepWidth + lane] = MathF.Min(st[StepWidth + lane], MathF.Max(m1, score));
+                float hi = m1 > score ? m1 : score;
+                if (hi < st[StateLanes + lane]) st[StateLanes + lane] = hi;
                 if (score < m1)
                 {
                     st[lane] = score;

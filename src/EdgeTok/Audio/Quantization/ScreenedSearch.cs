@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
@@ -71,34 +72,69 @@ internal static class ScreenedSearch
         {
             var xr = x.Slice(r * d, d);
             var st = state.Slice(r * QuantizedCodebook.StateStride, QuantizedCodebook.StateStride);
-            float bmin = TensorPrimitives.Min(st[..QuantizedCodebook.StepWidth]);
-            float limit = bmin + window[r];
-            if (!float.IsFinite(limit) || !(window[r] >= 0))
+            int n = window[r] >= 0 ? Candidates(st, window[r], k, qc.StepCount, ints) : -1;
+            if (n < 1)
             {
+                // Not screenable (huge magnitudes) or an overflowed score: the float32 search decides.
                 NearestCodeword.Search(xr, 1, panels, codebook, fallbackFloats, fallbackInts, best.Slice(r, 1));
                 continue;
             }
-            int n = Candidates(st, limit, k, ints);
             best[r] = n == 1 ? ints[0]
                 : ReRank(xr, ints[..n], qc, codebook, scores, (float)(band * (qc.MaxSquaredNorm + 2 * rowNorm[r] * qc.MaxNorm) + 1e-30));
         }
     }
 
-    // Every codeword whose screened score may be within `limit`: a lane's smallest if inside; if its second
-    // smallest is inside too, every codeword of the lane (the kernel kept no more about it).
-    private static int Candidates(ReadOnlySpan<float> st, float limit, int k, Span<int> list)
+    // Every codeword whose screened score may be within `window` of the smallest: a lane's smallest if
+    // inside; if its second smallest is inside too, every codeword of the lane (the kernel kept no more
+    // about it). −1 when the smallest score or the limit is not finite.
+    private static int Candidates(ReadOnlySpan<float> st, float window, int k, int steps, Span<int> list)
     {
-        const int w = QuantizedCodebook.StepWidth;
-        var index = MemoryMarshal.Cast<float, int>(st[(2 * w)..]);
-        int n = 0;
-        for (int lane = 0; lane < w; lane++)
+        const int w = QuantizedCodebook.StateLanes;
+        ref float m = ref MemoryMarshal.GetReference(st);
+        float bmin;
+        if (Vector256.IsHardwareAccelerated)
         {
-            if (!(st[lane] <= limit)) continue;
-            if (st[w + lane] <= limit)
-                for (int j = lane; j < k; j += w) list[n++] = j;
-            else
-                list[n++] = index[lane];
+            var v = Vector256.LoadUnsafe(ref m);
+            for (int i = 8; i < w; i += 8) v = Vector256.MinNative(v, Vector256.LoadUnsafe(ref m, (nuint)i));
+            var h = Vector128.MinNative(v.GetLower(), v.GetUpper());
+            bmin = MathF.Min(MathF.Min(h[0], h[1]), MathF.Min(h[2], h[3]));
         }
+        else bmin = TensorPrimitives.Min(st[..w]);
+        float limit = bmin + window;
+        if (!float.IsFinite(limit)) return -1;
+        int n = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var lv = Vector256.Create(limit);
+            for (int i = 0; i < w; i += 8)
+            {
+                uint mask = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref m, (nuint)i), lv).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    n = AddLane(st, i + BitOperations.TrailingZeroCount(mask), limit, k, steps, list, n);
+                    mask &= mask - 1;
+                }
+            }
+        }
+        else
+        {
+            for (int lane = 0; lane < w; lane++)
+                if (st[lane] <= limit) n = AddLane(st, lane, limit, k, steps, list, n);
+        }
+        return n;
+    }
+
+    private static int AddLane(ReadOnlySpan<float> st, int lane, float limit, int k, int steps, Span<int> list, int n)
+    {
+        const int w = QuantizedCodebook.StateLanes, sw = QuantizedCodebook.StepWidth, phases = QuantizedCodebook.Phases;
+        if (st[w + lane] <= limit)
+        {
+            // Lane = phase·24 + column: codewords 24·t + column of the steps t ≡ phase (mod 4).
+            for (int t = lane / sw; t < steps; t += phases)
+                if (t * sw + lane % sw < k) list[n++] = t * sw + lane % sw;
+        }
+        else
+            list[n++] = MemoryMarshal.Cast<float, int>(st)[2 * w + lane];
         return n;
     }
 
@@ -246,8 +282,8 @@ internal static class ScreenedSearch
         if (Vector256.IsHardwareAccelerated && xr.Length >= 8)
         {
             var v = Vector256<float>.Zero;
-            for (; i + 8 <= xr.Length; i += 8) v = Vector256.Max(v, Vector256.Abs(Vector256.LoadUnsafe(ref xp, (nuint)i)));
-            var h = Vector128.Max(v.GetLower(), v.GetUpper());
+            for (; i + 8 <= xr.Length; i += 8) v = Vector256.MaxNative(v, Vector256.Abs(Vector256.LoadUnsafe(ref xp, (nuint)i)));
+            var h = Vector128.MaxNative(v.GetLower(), v.GetUpper());
             m = MathF.Max(MathF.Max(h[0], h[1]), MathF.Max(h[2], h[3]));
         }
         for (; i < xr.Length; i++) m = MathF.Max(m, MathF.Abs(xr[i]));
@@ -299,7 +335,7 @@ internal static class ScreenedSearch
         ref Vector256<float> e2, ref Vector256<float> q2, ref Vector256<float> x2)
     {
         // |v·inv| ≤ 127 up to rounding, so the rounded value needs no clamp beyond ±127.
-        var q = Vector256.Min(Vector256.Max(Vector256.Round(v * inv), Vector256.Create(-127f)), Vector256.Create(127f));
+        var q = Vector256.MinNative(Vector256.MaxNative(Vector256.Round(v * inv), Vector256.Create(-127f)), Vector256.Create(127f));
         var e = Vector256.FusedMultiplyAdd(-s, q, v);
         e2 = Vector256.FusedMultiplyAdd(e, e, e2);
         q2 = Vector256.FusedMultiplyAdd(q, q, q2);
