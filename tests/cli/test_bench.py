@@ -81,6 +81,19 @@ def test_bench_gemm_bad_shape_exits_2():
     assert r.returncode == 2 and "MxNxK" in r.stderr
 
 
+def test_bench_peak_reports_the_int8_peak_where_the_cpu_has_avx_vnni():
+    r = run("bench", "peak", "--iterations", 1, "--json")
+    assert r.returncode == 0, r.stderr
+    j = json.loads(r.stdout)
+    assert j["gflops"] > 0
+    if " avx_vnni " in open("/proc/cpuinfo").read():
+        # 32 multiply-adds per instruction against 16 (or fewer) for the FP32 FMA loop.
+        assert j["int8_gops"] > 0 and j["int8_gops_median"] > 0
+        assert "peak int8 vnni" in run("bench", "peak", "--iterations", 1).stdout
+    else:
+        assert "int8_gops" not in j
+
+
 RVQ_TINY = ["--levels", 3, "--bins", 37, "--dim", 12, "--frames", 29, "--iterations", 2]
 
 
@@ -109,6 +122,23 @@ def test_bench_rvq_narrower_images_give_the_reference_codes(isa):
     assert r.returncode == 0, r.stderr
     j = json.loads(r.stdout)
     assert j["isa"] in ((isa,) if isa == "x86-64-v3" else ("x86-64", "x86-64-v2")) and j["reference_mismatches"] == 0
+
+
+RVQ_SCREENED = ["--levels", 4, "--bins", 200, "--dim", 24, "--frames", 53, "--iterations", 1, "--verify", "--json"]
+
+
+@pytest.mark.parametrize("isa", [None, "x86-64-v3", "x86-64-v2"])
+def test_bench_rvq_screened_and_float32_searches_give_the_reference_codes(isa):
+    # 200 codewords: the 8-bit screened search where the CPU has AVX-VNNI, else float32; --float32 forces it.
+    if isa == "x86-64-v3" and (not (BIN / "edgetok-x86-64-v3").exists() or " avx2 " not in open("/proc/cpuinfo").read()):
+        pytest.skip("no x86-64-v3 image (quick build) or no AVX2")
+    env = dict(os.environ, EDGETOK_ISA=isa) if isa else None
+    vnni = " avx_vnni " in open("/proc/cpuinfo").read() and isa != "x86-64-v2"
+    for extra, search in (([], "screened-int8" if vnni else "float32"), (["--float32"], "float32")):
+        r = subprocess.run([EDGETOK, "bench", "rvq", *map(str, RVQ_SCREENED), *extra], capture_output=True, text=True, timeout=600, env=env)
+        assert r.returncode == 0, r.stderr
+        j = json.loads(r.stdout)
+        assert j["search"] == search and j["reference_mismatches"] == 0, (extra, j)
 
 
 def test_bench_rvq_text_and_threads():

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace EdgeTok.Numerics;
 
@@ -45,6 +46,54 @@ public static class PeakFlops
         var sorted = ms.Order().ToArray();
         double median = sorted[sorted.Length / 2];
         return new Result(flops / sorted[0] / 1e6, flops / median / 1e6, bits, ms);
+    }
+
+    /// <summary>
+    /// The 8-bit integer counterpart: u8 × s8 multiply-adds per second on AVX-VNNI (256-bit, 32 per
+    /// instruction; a multiply-add counts as 2 operations, so GigaFlops is GOP/s) — the limit of the
+    /// screened RVQ search's integer kernel. Null where the CPU (or this build) has no AVX-VNNI.
+    /// </summary>
+    public static Result? MeasureInt8(int repetitions = 5, int milliseconds = 100)
+    {
+        if (repetitions < 1 || milliseconds < 1) throw EdgeTokException.Argument("repetitions and milliseconds must be positive");
+        if (!AvxVnni.IsSupported) return null;
+        long iters = 1 << 16;
+        while (true)
+        {
+            var sw = Stopwatch.StartNew();
+            RunVnni(iters);
+            if (sw.Elapsed.TotalMilliseconds > milliseconds / 4.0 || iters > 1L << 34) break;
+            iters *= 2;
+        }
+        iters = (long)(iters * 4.0);
+        var ms = new double[repetitions];
+        for (int r = 0; r < repetitions; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            RunVnni(iters);
+            ms[r] = sw.Elapsed.TotalMilliseconds;
+        }
+        double ops = iters * 12.0 * 32 * 2.0;
+        var sorted = ms.Order().ToArray();
+        return new Result(ops / sorted[0] / 1e6, ops / sorted[sorted.Length / 2] / 1e6, 256, ms);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int RunVnni(long iters)
+    {
+        var u = Vector256.Create((byte)3);
+        var s = Vector256.Create((sbyte)-2);
+        Vector256<int> c0 = Vector256<int>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        for (long i = 0; i < iters; i++)
+        {
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, u, s); c1 = AvxVnni.MultiplyWideningAndAdd(c1, u, s);
+            c2 = AvxVnni.MultiplyWideningAndAdd(c2, u, s); c3 = AvxVnni.MultiplyWideningAndAdd(c3, u, s);
+            c4 = AvxVnni.MultiplyWideningAndAdd(c4, u, s); c5 = AvxVnni.MultiplyWideningAndAdd(c5, u, s);
+            c6 = AvxVnni.MultiplyWideningAndAdd(c6, u, s); c7 = AvxVnni.MultiplyWideningAndAdd(c7, u, s);
+            c8 = AvxVnni.MultiplyWideningAndAdd(c8, u, s); c9 = AvxVnni.MultiplyWideningAndAdd(c9, u, s);
+            c10 = AvxVnni.MultiplyWideningAndAdd(c10, u, s); c11 = AvxVnni.MultiplyWideningAndAdd(c11, u, s);
+        }
+        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
     }
 
     /// <summary>

@@ -124,7 +124,8 @@ public static class Benchmarking
     /// <param name="OnnxMismatches">Codes where the ONNX Runtime graph (float32 argmin) and EdgeTok (float64 re-check of near-ties) differ; −1 when not run.</param>
     /// <param name="ReferenceMismatches">Codes where EdgeTok differs from a float64 brute-force search; −1 when not run.</param>
     /// <param name="PairedFractions">Per iteration: that encode's GFLOP/s over the FMA peak measured right before it (× threads).</param>
-    public sealed record RvqResult(Timing Timing, double Flops, double PeakGigaFlops, int Threads, Timing? Onnx, int OnnxMismatches, int ReferenceMismatches, double[] PairedFractions)
+    /// <param name="Search">The search that ran: <c>screened-int8</c> (8-bit screening on AVX-VNNI, exact re-rank) or <c>float32</c>.</param>
+    public sealed record RvqResult(Timing Timing, double Flops, double PeakGigaFlops, int Threads, Timing? Onnx, int OnnxMismatches, int ReferenceMismatches, double[] PairedFractions, string Search)
     {
         /// <summary>Throughput of the fastest iteration.</summary>
         public double GigaFlops => Flops / Timing.MinMs / 1e6;
@@ -150,9 +151,12 @@ public static class Benchmarking
     /// (<see cref="RvqOnnxBaseline"/>) on the same threads, alternating with EdgeTok iteration by iteration
     /// so load changes hit both; with <paramref name="verify"/> the codes are checked against a float64 brute force.
     /// With <paramref name="threads"/> &gt; 1 the frames are split into that many contiguous parts encoded concurrently.
+    /// <paramref name="float32Only"/> times the float32 search even where the quantizer would screen with
+    /// 8-bit codebooks (same codes; for comparing the two). Throughput is always counted as 2·T·K·D float
+    /// operations per level, so for the screened search it is an effective rate.
     /// </summary>
     /// <exception cref="EdgeTokException">Sizes or counts below 1, or sizes beyond the quantizer's limits.</exception>
-    public static RvqResult Rvq(int levels, int bins, int dim, int frames, int iterations, int threads = 1, bool compareOnnx = false, bool verify = false, int seed = 1)
+    public static RvqResult Rvq(int levels, int bins, int dim, int frames, int iterations, int threads = 1, bool compareOnnx = false, bool verify = false, int seed = 1, bool float32Only = false)
     {
         if (levels < 1 || bins < 1 || dim < 1 || frames < 1) throw EdgeTokException.Argument($"RVQ sizes must be positive, got {levels} levels, {bins} bins, {dim} dims, {frames} frames");
         if (iterations < 1) throw EdgeTokException.Argument($"iterations must be at least 1, got {iterations}");
@@ -169,7 +173,7 @@ public static class Benchmarking
         }
         var latent = new float[frames * dim];
         for (int i = 0; i < latent.Length; i++) latent[i] = Gauss(rng) * 1.5f;
-        var rvq = new ResidualVectorQuantizer(codebooks, levels, bins, dim);
+        var rvq = new ResidualVectorQuantizer(codebooks, levels, bins, dim, screening: !float32Only);
         var codes = new int[frames * levels];
         var parts = Math.Min(threads, frames);
         var workspaces = Enumerable.Range(0, parts).Select(_ => new QuantizerWorkspace()).ToArray();
@@ -215,7 +219,7 @@ public static class Benchmarking
                 fractions[i] = flops / a[i] / 1e6 / (p * threads);
                 if (onnx is not null) b[i] = Measure(ort, 1, warmup: 0).Milliseconds[0];
             }
-            return new RvqResult(new Timing(a, 0), flops, peak, threads, onnx is null ? null : new Timing(b, 0), onnxMismatches, referenceMismatches, fractions);
+            return new RvqResult(new Timing(a, 0), flops, peak, threads, onnx is null ? null : new Timing(b, 0), onnxMismatches, referenceMismatches, fractions, rvq.Screened ? "screened-int8" : "float32");
         }
         finally
         {
