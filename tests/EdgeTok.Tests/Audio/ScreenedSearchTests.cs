@@ -125,6 +125,7 @@ public class ScreenedSearchTests
     [InlineData(1e12)]
     [InlineData(1e16)]
     [InlineData(1e-30)]
+    [InlineData(1e-41)]
     public void Extreme_magnitudes_match_through_screening_or_the_float32_fallback(double scale)
     {
         const int k = 128, d = 16, rows = 9;
