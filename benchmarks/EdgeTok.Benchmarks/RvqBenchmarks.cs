@@ -8,7 +8,9 @@ namespace EdgeTok.Benchmarks;
 /// <summary>
 /// Euclidean RVQ encode of 10 s of latent frames at the codec shapes: EnCodec 24 kHz (32 levels × 1024
 /// codewords × 128 dims, 750 frames at 75 Hz) and Lyra v2 (46 × 16 × 64, 500 frames at 50 Hz), on
-/// seeded random codebooks (scaled 0.8^level) and latents. Native fused panel search vs the same
+/// seeded random codebooks (scaled 0.8^level) and latents. Native search (8-bit screened on AVX-VNNI
+/// CPUs where the codebook has ≥ 128 codewords, else the fused float32 panel search) vs the float32
+/// search forced, vs the same
 /// search as an ONNX Runtime graph (<see cref="RvqOnnxBaseline"/>: Gemm + ArgMin + Gather + Sub per
 /// level) vs a per-codeword Dot loop. All single-threaded. Setup prints how many codes the three agree on.
 /// </summary>
@@ -20,6 +22,7 @@ public class RvqBenchmarks
     private int[] _codes = [];
     private int _levels, _k, _d, _frames;
     private ResidualVectorQuantizer _rvq = null!;
+    private ResidualVectorQuantizer _rvqFloat32 = null!;
     private QuantizerWorkspace _ws = null!;
     private RvqOnnxBaseline _onnx = null!;
 
@@ -42,26 +45,37 @@ public class RvqBenchmarks
         for (int i = 0; i < _latent.Length; i++) _latent[i] = Gauss(rng) * 1.5f;
         _codes = new int[_frames * _levels];
         _rvq = new ResidualVectorQuantizer(_codebooks, _levels, _k, _d);
+        _rvqFloat32 = new ResidualVectorQuantizer(_codebooks, _levels, _k, _d, screening: false);
         _ws = new QuantizerWorkspace();
         _onnx = new RvqOnnxBaseline(_codebooks, _levels, _k, _d, _frames, threads: 1);
 
         Native();
         var native = (int[])_codes.Clone();
+        NativeFloat32();
+        int f32Diff = Diff(native);
         OnnxRuntime();
         int ortDiff = Diff(native);
         NaiveDotLoop();
         int naiveDiff = Diff(native);
-        Console.WriteLine($"// RVQ check ({Shape}): ORT graph differs from native on {ortDiff}/{native.Length} codes, naive loop on {naiveDiff}");
+        Console.WriteLine($"// RVQ check ({Shape}, native search {(_rvq.Screened ? "screened-int8" : "float32")}): float32 search differs on {f32Diff}/{native.Length} codes, ORT graph on {ortDiff}, naive loop on {naiveDiff}");
     }
 
     [GlobalCleanup]
     public void Cleanup() => _onnx.Dispose();
 
-    /// <summary>EdgeTok's native RVQ: fused panel search over 384-frame blocks.</summary>
+    /// <summary>EdgeTok's native RVQ as the SDK runs it (screened where it applies), over 384-frame blocks.</summary>
     [Benchmark(Baseline = true)]
     public int Native()
     {
         _rvq.Encode(_latent, _frames, _codes, _levels, _ws);
+        return _codes[^1];
+    }
+
+    /// <summary>The fused float32 panel search, also where the 8-bit screened search would run.</summary>
+    [Benchmark]
+    public int NativeFloat32()
+    {
+        _rvqFloat32.Encode(_latent, _frames, _codes, _levels, _ws);
         return _codes[^1];
     }
 
