@@ -183,14 +183,14 @@ internal sealed class CodebookPanels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Put(int row, int panel, int lane0, Vector128<float> acc)
         {
-            var s = Vector128.FusedMultiplyAdd(acc, Vector128.Create(-2f), Vector128.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth + lane0)));
+            var s = Vector128.MultiplyAddEstimate(acc, Vector128.Create(-2f), Vector128.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth + lane0)));
             Update128(ref Unsafe.Add(ref _lm, row * LaneMinStride + lane0), ref Unsafe.Add(ref _li, row * PanelWidth + lane0), s,
                 Vector128.Create(panel * PanelWidth + lane0) + Vector128<int>.Indices);
         }
 
         public void Put(int row, int panel, int lane, float acc)
         {
-            float s = MathF.FusedMultiplyAdd(acc, -2f, Unsafe.Add(ref _norms, panel * PanelWidth + lane));
+            float s = float.MultiplyAddEstimate(acc, -2f, Unsafe.Add(ref _norms, panel * PanelWidth + lane));
             UpdateScalar(ref Unsafe.Add(ref _lm, row * LaneMinStride + lane), ref Unsafe.Add(ref _li, row * PanelWidth + lane), s, panel * PanelWidth + lane);
         }
     }
@@ -218,13 +218,13 @@ internal sealed class CodebookPanels
         public void Put(int row, int panel, int lane0, Vector128<float> acc)
         {
             if (row < rows)
-                Vector128.FusedMultiplyAdd(acc, Vector128.Create(-2f), Vector128.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth + lane0)))
+                Vector128.MultiplyAddEstimate(acc, Vector128.Create(-2f), Vector128.LoadUnsafe(ref _norms, (nuint)(panel * PanelWidth + lane0)))
                     .CopyTo(_dist.Slice(row * stride + panel * PanelWidth + lane0, 4));
         }
 
         public void Put(int row, int panel, int lane, float acc)
         {
-            if (row < rows) _dist[row * stride + panel * PanelWidth + lane] = MathF.FusedMultiplyAdd(acc, -2f, Unsafe.Add(ref _norms, panel * PanelWidth + lane));
+            if (row < rows) _dist[row * stride + panel * PanelWidth + lane] = float.MultiplyAddEstimate(acc, -2f, Unsafe.Add(ref _norms, panel * PanelWidth + lane));
         }
     }
 

@@ -174,7 +174,7 @@ public static class Gemm
             {
                 float s = acc[ii * 4 + jj];
                 for (int q = p; q < k; q++)
-                    s = MathF.FusedMultiplyAdd(Unsafe.Add(ref pa, (i + ii) * k + q), Unsafe.Add(ref pb, (j + jj) * k + q), s);
+                    s = float.MultiplyAddEstimate(Unsafe.Add(ref pa, (i + ii) * k + q), Unsafe.Add(ref pb, (j + jj) * k + q), s);
                 Store(ref pc, (i + ii) * n + j + jj, s, accumulate);
             }
         }

@@ -18,7 +18,9 @@ namespace EdgeTok.Numerics;
 /// 12 FMAs, each broadcast 2), 4-row slices for short groups, 12 × 1 / 4 × 1 for an odd last panel;
 /// AVX2, 6 rows × 1 panel (2 ymm each) = 12 of 16 registers; 128-bit and scalar, one row at a time.
 /// Every lane accumulates in the same order in every path (FMA over i = 0..K−1 from zero), so results
-/// do not depend on the blocking.
+/// do not depend on the blocking. On CPUs without FMA (x86-64-v2) the 128-bit and scalar rows multiply
+/// and then add (<c>MultiplyAddEstimate</c>): a software-fused FMA costs hundreds of cycles, and the
+/// search's rounding band covers the extra rounding.
 /// </para>
 /// </summary>
 internal sealed class PanelMatrix
@@ -364,10 +366,10 @@ internal sealed class PanelMatrix
         for (int i = 0; i < K; i++)
         {
             var v = Vector128.Create(x);
-            a = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel), a);
-            b = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, 4), b);
-            c = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, 8), c);
-            e = Vector128.FusedMultiplyAdd(v, Vector128.LoadUnsafe(ref panel, 12), e);
+            a = Vector128.MultiplyAddEstimate(v, Vector128.LoadUnsafe(ref panel), a);
+            b = Vector128.MultiplyAddEstimate(v, Vector128.LoadUnsafe(ref panel, 4), b);
+            c = Vector128.MultiplyAddEstimate(v, Vector128.LoadUnsafe(ref panel, 8), c);
+            e = Vector128.MultiplyAddEstimate(v, Vector128.LoadUnsafe(ref panel, 12), e);
             x = ref Unsafe.Add(ref x, GroupRows);
             panel = ref Unsafe.Add(ref panel, Width);
         }
@@ -382,7 +384,7 @@ internal sealed class PanelMatrix
         for (int j = 0; j < Width; j++)
         {
             float s = 0;
-            for (int i = 0; i < K; i++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i * GroupRows), Unsafe.Add(ref panel, i * Width + j), s);
+            for (int i = 0; i < K; i++) s = float.MultiplyAddEstimate(Unsafe.Add(ref x, i * GroupRows), Unsafe.Add(ref panel, i * Width + j), s);
             sink.Put(row, p, j, s);
         }
     }
