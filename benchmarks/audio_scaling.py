@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+from svgplot import Panel, Series, write_svg
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -43,53 +43,6 @@ def run(exe: str, *args: str) -> dict:
     if r.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr}")
     return json.loads(r.stdout)
-
-
-def svg_plot(panels: list[tuple[str, str, str, list[float], list[tuple[str, list[float], str]], bool]], path: Path) -> None:
-    """Side-by-side line plots: (title, x label, y label, xs, [(series name, ys, colour)], log y); log x axis."""
-    W, H, PAD_L, PAD_B, PAD_T, PAD_R = 440, 300, 64, 45, 30, 15
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W * len(panels)}" height="{H}" font-family="sans-serif" font-size="11">',
-           f'<rect width="{W * len(panels)}" height="{H}" fill="white"/>']
-    for pi, (title, xlabel, ylabel, xs, series, logy) in enumerate(panels):
-        ox = pi * W
-        pw, ph = W - PAD_L - PAD_R, H - PAD_T - PAD_B
-        x0, x1 = math.log10(min(xs)), math.log10(max(xs))
-        ys_all = [y for _, ys, _ in series for y in ys]
-        if logy:
-            y0, y1 = math.floor(math.log10(min(ys_all))), math.ceil(math.log10(max(ys_all)))
-            ticks = [10.0 ** e for e in range(y0, y1 + 1)]
-            Yv = lambda v: (math.log10(v) - y0) / (y1 - y0)
-        else:
-            ymax = max(ys_all) * 1.1
-            step = 10 ** math.floor(math.log10(ymax / 5))
-            for m in (1, 2, 5, 10):
-                if ymax / (step * m) <= 6:
-                    step *= m
-                    break
-            ticks = [i * step for i in range(int(ymax / step) + 1)]
-            Yv = lambda v: v / ymax
-        X = lambda v: ox + PAD_L + (math.log10(v) - x0) / (x1 - x0) * pw
-        Y = lambda v: PAD_T + ph - Yv(v) * ph
-        out.append(f'<text x="{ox + W / 2}" y="18" text-anchor="middle" font-size="13">{escape(title)}</text>')
-        for t in ticks:
-            out.append(f'<line x1="{ox + PAD_L}" x2="{ox + PAD_L + pw}" y1="{Y(t):.1f}" y2="{Y(t):.1f}" stroke="#ddd"/>')
-            out.append(f'<text x="{ox + PAD_L - 5}" y="{Y(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
-        for x in xs:
-            out.append(f'<text x="{X(x):.1f}" y="{PAD_T + ph + 15}" text-anchor="middle">{x:g}</text>')
-        out.append(f'<line x1="{ox + PAD_L}" x2="{ox + PAD_L + pw}" y1="{PAD_T + ph}" y2="{PAD_T + ph}" stroke="black"/>')
-        out.append(f'<line x1="{ox + PAD_L}" x2="{ox + PAD_L}" y1="{PAD_T}" y2="{PAD_T + ph}" stroke="black"/>')
-        out.append(f'<text x="{ox + PAD_L + pw / 2}" y="{H - 8}" text-anchor="middle">{escape(xlabel)}</text>')
-        out.append(f'<text transform="translate({ox + 14},{PAD_T + ph / 2}) rotate(-90)" text-anchor="middle">{escape(ylabel)}</text>')
-        for si, (name, ys, colour) in enumerate(series):
-            pts = " ".join(f"{X(x):.1f},{Y(y):.1f}" for x, y in zip(xs, ys))
-            dash = ' stroke-dasharray="5,3"' if "decode" in name or "ONNX" in name else ""
-            out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
-            for x, y in zip(xs, ys):
-                out.append(f'<circle cx="{X(x):.1f}" cy="{Y(y):.1f}" r="3" fill="{colour}"/>')
-            out.append(f'<rect x="{ox + PAD_L + 10}" y="{PAD_T + 6 + 16 * si}" width="12" height="3" fill="{colour}"/>')
-            out.append(f'<text x="{ox + PAD_L + 28}" y="{PAD_T + 11 + 16 * si}">{escape(name)}</text>')
-    out.append("</svg>")
-    path.write_text("\n".join(out) + "\n")
 
 
 def main() -> None:
@@ -135,13 +88,14 @@ def main() -> None:
     colours = {"lyra-v2": "#1f77b4", "encodec-24k-tiny": "#2ca02c"}
     series = []
     for c in CODECS:
-        series.append((f"{c} encode", [min(v[0] for v in length[(c, s)]) for s in seconds], colours[c]))
-        series.append((f"{c} decode", [min(v[1] for v in length[(c, s)]) for s in seconds], colours[c]))
-    svg_plot([
-        ("Codec cost vs audio length (1 thread)", "audio length (s, log scale)", "ms per call (log, min over rounds)", seconds, series, True),
-        ("RVQ encode vs codebook count (1024x128, 10 s)", "levels (log scale)", "ms per encode (min over rounds)", LEVELS,
-         [("EdgeTok", [min(v[0] for v in levels[q]) for q in LEVELS], "#d62728"),
-          ("ONNX Runtime graph", [min(v[1] for v in levels[q]) for q in LEVELS], "#7f7f7f")], False),
+        series.append(Series(f"{c} encode", [min(v[0] for v in length[(c, s)]) for s in seconds], colours[c]))
+        series.append(Series(f"{c} decode", [min(v[1] for v in length[(c, s)]) for s in seconds], colours[c], dashed=True))
+    write_svg([
+        Panel("Codec cost vs audio length (1 thread)", "audio length (s, log scale)", "ms per call (log, min over rounds)", seconds, series,
+              logy=True),
+        Panel("RVQ encode vs codebook count (1024x128, 10 s)", "levels (log scale)", "ms per encode (min over rounds)", LEVELS,
+              [Series("EdgeTok", [min(v[0] for v in levels[q]) for q in LEVELS], "#d62728"),
+               Series("ONNX Runtime graph", [min(v[1] for v in levels[q]) for q in LEVELS], "#7f7f7f", dashed=True)]),
     ], a.svg)
     print(f"\nwrote {a.svg}")
 

@@ -15,6 +15,9 @@ for f in sorted(results.glob("*")):
         c = root.find(".//{*}Counters")
         p, fl = int(c.get("passed", 0)), int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
         s = int(c.get("total", 0)) - int(c.get("executed", 0)) + int(c.get("notExecuted", 0))
+        if int(c.get("executed", 0)) == 0:
+            # e.g. a --filter that matches nothing: dotnet test still writes a results file and exits 0.
+            print(f"{f.name}: no test ran"); suite_errors += 1
     else:
         suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
         t = sum(int(x.get("tests", 0)) for x in suites)

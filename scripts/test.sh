@@ -23,6 +23,27 @@ dotnet test "$ROOT/tests/EdgeTok.Tests/EdgeTok.Tests.csproj" -c Release --nologo
   --logger "trx;LogFileName=dotnet.trx" --results-directory "$RESULTS" || true
 [ -f "$RESULTS/dotnet.trx" ] || { echo ".NET test suite did not run"; suite_errors=$((suite_errors + 1)); }
 
+echo "== .NET kernel tests again on the narrower x86-64 paths (AVX2, 128-bit, scalar)"
+# The run above takes the widest path the CPU has; the JIT knobs below switch the wider ISAs off so the
+# fallback kernels (GEMM, panel/codebook search, quantizers, Kairos forward, Lyra's TFLite executor) run
+# too. ActiveIsaTests fails a run whose knob did not take effect (EDGETOK_EXPECT_ISA). Same Release build.
+KERNEL_TESTS='FullyQualifiedName~EdgeTok.Tests.Numerics|FullyQualifiedName~CodebookPanelsTests|FullyQualifiedName~NearestCodewordTests'
+KERNEL_TESTS+='|FullyQualifiedName~VectorQuantizerTests|FullyQualifiedName~SnacQuantizerTests|FullyQualifiedName~KairosIsolatedStageTests'
+KERNEL_TESTS+='|(FullyQualifiedName~KairosGoldenStageTests&DisplayName~H_batch_A_E)|(FullyQualifiedName~KairosGoldenForecastTests&DisplayName~D_len100_short)'
+KERNEL_TESTS+='|FullyQualifiedName~LyraQuantizerTests|FullyQualifiedName~LyraStreamingTests.Offline_codes|FullyQualifiedName~LyraStreamingTests.Whole_chain'
+KERNEL_TESTS+='|FullyQualifiedName~LyraStageTests.Encoder_|FullyQualifiedName~LyraStageTests.Float_path'
+isa_variant() {  # isa knob: one run with the knob set, results in dotnet-ISA.trx
+  EDGETOK_EXPECT_ISA=$1 env "$2" dotnet test "$ROOT/tests/EdgeTok.Tests/EdgeTok.Tests.csproj" -c Release --no-build --nologo \
+    --filter "$KERNEL_TESTS" --logger "trx;LogFileName=dotnet-$1.trx" --results-directory "$RESULTS" || true
+  [ -f "$RESULTS/dotnet-$1.trx" ] || { echo ".NET $1 run did not run"; suite_errors=$((suite_errors + 1)); }
+}
+if [ "$(uname -m)" = x86_64 ]; then
+  # Only paths below the CPU's own (the main run already took that one).
+  grep -qw avx512f /proc/cpuinfo && isa_variant avx2 DOTNET_EnableAVX512=0
+  grep -qw avx2 /proc/cpuinfo && isa_variant sse DOTNET_EnableAVX2=0
+  isa_variant scalar DOTNET_EnableHWIntrinsic=0
+fi
+
 echo "== bounded fuzz run (scripts/fuzz.sh: every parser target, 3 s each; JUnit: fuzz.xml)"
 # Runs after the .NET tests so the library's Release build is reused; a build failure or a fuzz
 # finding fails this suite. Longer runs: scripts/fuzz.sh --seconds 600 (docs/reliability.md).

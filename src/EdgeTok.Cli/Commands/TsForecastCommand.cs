@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeTok.IO.Npy;
 using EdgeTok.IO.TimeSeries;
 using EdgeTok.TimeSeries.Kairos;
@@ -74,16 +73,10 @@ internal sealed class TsForecastCommand : ICommand
         return 0;
     }
 
-    private static string Json(string input, IO.TimeSeries.TimeSeriesData series, int horizon, KairosGateBiasMode bias, bool positive, bool flip,
-        KairosForecast f, string? output, string? svg)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+    private static string Json(string input, TimeSeriesData series, int horizon, KairosGateBiasMode bias, bool positive, bool flip,
+        KairosForecast f, string? output, string? svg) =>
+        SeriesJson.Write(input, series, w =>
         {
-            w.WriteStartObject();
-            w.WriteString("input", input);
-            w.WriteString("column", series.Column);
-            w.WriteNumber("points", series.Values.Length);
             w.WriteNumber("horizon", horizon);
             w.WriteString("bias", bias == KairosGateBiasMode.Frozen ? "frozen" : "drift");
             w.WriteBoolean("infer_positive", positive);
@@ -101,10 +94,7 @@ internal sealed class TsForecastCommand : ICommand
                 w.WriteEndArray();
             }
             w.WriteEndArray();
-            if (output is null) w.WriteNull("output"); else w.WriteString("output", output);
-            if (svg is null) w.WriteNull("svg"); else w.WriteString("svg", svg);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+            w.WriteStringOrNull("output", output);
+            w.WriteStringOrNull("svg", svg);
+        });
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeTok.IO.Npy;
 using EdgeTok.IO.TimeSeries;
 using EdgeTok.TimeSeries.Kairos;
@@ -79,13 +78,8 @@ internal sealed class TsTokenizeCommand : ICommand
         string? outDir, List<string> files, string? svg)
     {
         var r = t.Routing;
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        return SeriesJson.Write(input, series, w =>
         {
-            w.WriteStartObject();
-            w.WriteString("input", input);
-            w.WriteString("column", series.Column);
-            w.WriteNumber("points", series.Values.Length);
             w.WriteNumber("context_start", r.ContextStart);
             w.WriteNumber("padding", r.Padding);
             w.WriteNumber("tokens", t.Count);
@@ -118,13 +112,11 @@ internal sealed class TsTokenizeCommand : ICommand
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            if (outDir is null) w.WriteNull("output_dir"); else w.WriteString("output_dir", outDir);
+            w.WriteStringOrNull("output_dir", outDir);
             w.WriteStartArray("files");
             foreach (var f in files) w.WriteStringValue(f);
             w.WriteEndArray();
-            if (svg is null) w.WriteNull("svg"); else w.WriteString("svg", svg);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+            w.WriteStringOrNull("svg", svg);
+        });
     }
 }

@@ -68,14 +68,14 @@ internal sealed class ConvKernel : TfLiteKernel
             {
                 TfLiteKernels.CheckExactInt8Sum(op, wq, k._cout, k._k);
                 var wf = wq.Select(v => (float)v).ToArray();
-                k._packed = Enumerable.Range(0, k._groups).Select(gi => new PackedWeights(wf.AsSpan(gi * per, per), k._coutG, k._k)).ToArray();
+                k._packed = Enumerable.Range(0, k._groups).Select(gi => new PackedWeights(wf.AsSpan(gi * per, per), k._coutG, k._k, integerSums: true)).ToArray();
             }
         }
         else if (inType == TfLiteTensorType.Float32)
         {
             if (g.T(outT).Type != TfLiteTensorType.Float32) throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): float32 input needs a float32 output");
             var wf = g.ConstF[wT] ?? throw EdgeTokException.Unsupported($"TFLite op {op.OpName} (operator {op.Index}): filter must be a constant float32 (hybrid weights not supported)");
-            k._packed = Enumerable.Range(0, k._groups).Select(gi => new PackedWeights(wf.AsSpan(gi * per, per), k._coutG, k._k)).ToArray();
+            k._packed = Enumerable.Range(0, k._groups).Select(gi => new PackedWeights(wf.AsSpan(gi * per, per), k._coutG, k._k, integerSums: false)).ToArray();
             k._biasF = bT >= 0 ? g.ConstF[bT] ?? throw TfLiteGraph.Bad(op, "bias must be a constant float32") : new float[k._cout];
             (k._actMin, k._actMax) = TfLiteActivation.FloatRange(act, op.OpName);
         }

@@ -9,10 +9,16 @@ namespace EdgeTok.Runtime.TfLite;
 /// Lyra frame): panels of <see cref="Panel"/> output columns stored k-major, so the kernel streams each
 /// weight once per four rows and keeps 4 rows × 4 vectors of accumulators in registers. The general
 /// GEMM's dot-product form needs many rows to amortise its horizontal sums; these layers have 1–4.
+/// The 512/256-bit tiles accumulate with fused multiply-add. The 16-column tile (128-bit and scalar
+/// builds, arm64) sums float layers in float64 instead: float32 multiply-then-add rounds twice and
+/// drifts from the reference kernels far enough to flip an int8 rounding downstream, while fused
+/// multiply-add is slow without FMA hardware. Int8 layers stay in float32 there — their products and
+/// partial sums are integers below 2^24, exact in any order.
 /// </summary>
 internal sealed class PackedWeights
 {
-    private readonly float[] _data;
+    private readonly float[] _data = [];
+    private readonly double[] _data64 = [];
 
     /// <summary>Output columns.</summary>
     public int N { get; }
@@ -21,19 +27,24 @@ internal sealed class PackedWeights
     /// <summary>Columns per panel: four vectors.</summary>
     public static int Panel { get; } = Vector512.IsHardwareAccelerated ? 64 : Vector256.IsHardwareAccelerated ? 32 : 16;
 
-    /// <summary>Packs <paramref name="w"/>[N, K] (row-major).</summary>
-    public PackedWeights(ReadOnlySpan<float> w, int n, int k)
+    /// <summary>
+    /// Packs <paramref name="w"/>[<paramref name="n"/>, <paramref name="k"/>] (row-major).
+    /// <paramref name="integerSums"/>: every product and partial sum is an integer below 2^24 (int8 layers), so float32 is exact.
+    /// </summary>
+    public PackedWeights(ReadOnlySpan<float> w, int n, int k, bool integerSums)
     {
         N = n; K = k;
         int panels = (n + Panel - 1) / Panel;
-        _data = new float[panels * k * Panel];
+        var data = new float[panels * k * Panel];
         for (int p = 0; p < panels; p++)
             for (int kk = 0; kk < k; kk++)
                 for (int j = 0; j < Panel; j++)
                 {
                     int col = p * Panel + j;
-                    if (col < n) _data[(p * k + kk) * Panel + j] = w[col * k + kk];
+                    if (col < n) data[(p * k + kk) * Panel + j] = w[col * k + kk];
                 }
+        if (Panel == 16 && !integerSums) _data64 = Array.ConvertAll(data, v => (double)v);
+        else _data = data;
     }
 
     /// <summary>
@@ -46,7 +57,7 @@ internal sealed class PackedWeights
         if (aOffset + (long)(m - 1) * lda + K > a.Length) throw new ArgumentException("A too small");
         if ((long)(m - 1) * ldc + colOffset + N > c.Length) throw new ArgumentException("C too small");
         ref float pa = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), aOffset);
-        ref float pw = ref MemoryMarshal.GetArrayDataReference(_data);
+        bool wide = _data64.Length == 0;
         Span<float> tile = stackalloc float[4 * 64];
         int panels = (N + Panel - 1) / Panel;
         for (int r = 0; r < m; r += 4)
@@ -59,10 +70,15 @@ internal sealed class PackedWeights
             ref float a3 = ref Unsafe.Add(ref pa, (rows > 3 ? r + 3 : r) * lda);
             for (int p = 0; p < panels; p++)
             {
-                ref float wp = ref Unsafe.Add(ref pw, p * K * Panel);
-                if (Panel == 64) Tile512(ref a0, ref a1, ref a2, ref a3, ref wp, K, tile);
-                else if (Panel == 32) Tile256(ref a0, ref a1, ref a2, ref a3, ref wp, K, tile);
-                else TileScalar(ref a0, ref a1, ref a2, ref a3, ref wp, K, tile);
+                int offset = p * K * Panel;
+                if (!wide) TileScalar64(ref a0, ref a1, ref a2, ref a3, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data64), offset), K, tile);
+                else
+                {
+                    ref float wp = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), offset);
+                    if (Panel == 64) Tile512(ref a0, ref a1, ref a2, ref a3, ref wp, K, tile);
+                    else if (Panel == 32) Tile256(ref a0, ref a1, ref a2, ref a3, ref wp, K, tile);
+                    else TileScalar(ref a0, ref a1, ref a2, ref a3, ref wp, K, tile);
+                }
                 int cols = Math.Min(Panel, N - p * Panel);
                 for (int i = 0; i < rows; i++)
                     tile.Slice(i * Panel, cols).CopyTo(c.Slice((r + i) * ldc + colOffset + p * Panel, cols));
@@ -148,5 +164,21 @@ internal sealed class PackedWeights
                 tile[j] += x0 * wv; tile[16 + j] += x1 * wv; tile[32 + j] += x2 * wv; tile[48 + j] += x3 * wv;
             }
         }
+    }
+
+    private static void TileScalar64(ref float a0, ref float a1, ref float a2, ref float a3, ref double w, int k, Span<float> tile)
+    {
+        Span<double> acc = stackalloc double[64];
+        acc.Clear();
+        for (int kk = 0; kk < k; kk++)
+        {
+            double x0 = Unsafe.Add(ref a0, kk), x1 = Unsafe.Add(ref a1, kk), x2 = Unsafe.Add(ref a2, kk), x3 = Unsafe.Add(ref a3, kk);
+            for (int j = 0; j < 16; j++)
+            {
+                double wv = Unsafe.Add(ref w, kk * 16 + j);
+                acc[j] += x0 * wv; acc[16 + j] += x1 * wv; acc[32 + j] += x2 * wv; acc[48 + j] += x3 * wv;
+            }
+        }
+        for (int j = 0; j < 64; j++) tile[j] = (float)acc[j];
     }
 }

@@ -75,7 +75,7 @@ internal sealed class TransposeConvKernel : TfLiteKernel
             for (int i = 0; i < wq.Length; i++) wq[i] = (sbyte)wt[i];
             k._packed16 = new PackedInt16Weights(wq, k._kh * k._kw * k._cout, k._cin);
         }
-        else k._packed = new PackedWeights(wt, k._kh * k._kw * k._cout, k._cin);
+        else k._packed = new PackedWeights(wt, k._kh * k._kw * k._cout, k._cin, integerSums: k._quant);
         return k;
     }
 
