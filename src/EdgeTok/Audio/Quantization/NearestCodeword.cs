@@ -70,7 +70,7 @@ internal static class NearestCodeword
         panels.Scan(packed, rows, laneMin, laneIndex);
         ref float lm = ref MemoryMarshal.GetReference(laneMin);
         ref int li = ref MemoryMarshal.GetReference(laneIndex);
-        double factor = BandFactor(panels), c = panels.MaxNorm;
+        double factor = BandFactor(panels.D), c = panels.MaxNorm;
         for (int r = 0; r < rows; r++)
         {
             var (b, bestScore, second) = CodebookPanels.ReduceLanes(ref Unsafe.Add(ref lm, r * ms), ref Unsafe.Add(ref li, r * w));
@@ -96,7 +96,7 @@ internal static class NearestCodeword
     /// (Measured against ||x||·||c||, not ||x||², so a small codebook far from x — late RVQ levels — does
     /// not widen the band.)
     /// </summary>
-    private static double BandFactor(CodebookPanels panels) => Math.Max(2e-5, 2.0 * (panels.D + 1) * Math.ScaleB(1.0, -24));
+    internal static double BandFactor(int d) => Math.Max(2e-5, 2.0 * (d + 1) * Math.ScaleB(1.0, -24));
 
     /// <summary>The reference rule on one row's scores: smallest score, then exact float64 re-ranking of everything within <paramref name="band"/> of it.</summary>
     private static int ReRank(ReadOnlySpan<float> xr, ReadOnlySpan<float> row, ReadOnlySpan<float> codebook, int dim, float band)
@@ -141,7 +141,8 @@ internal static class NearestCodeword
         return n;
     }
 
-    private static double Exact(ReadOnlySpan<float> x, ReadOnlySpan<float> c)
+    /// <summary>Float64 squared distance, summed in index order (the reference's arithmetic).</summary>
+    internal static double Exact(ReadOnlySpan<float> x, ReadOnlySpan<float> c)
     {
         double s = 0;
         for (int i = 0; i < x.Length; i++)
