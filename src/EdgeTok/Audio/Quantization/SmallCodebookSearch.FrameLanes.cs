@@ -58,6 +58,7 @@ internal sealed partial class SmallCodebookSearch
     }
 
     // latent rows [rows, d] → [group][d][16]; lanes past the last frame are zero.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(ReadOnlySpan<float> x, int rows, int d, Span<float> t)
     {
         int groups = (rows + LaneFrames - 1) / LaneFrames;
