@@ -8,9 +8,10 @@ namespace EdgeTok.Benchmarks;
 /// <summary>
 /// Euclidean RVQ encode of 10 s of latent frames at the codec shapes: EnCodec 24 kHz (32 levels × 1024
 /// codewords × 128 dims, 750 frames at 75 Hz) and Lyra v2 (46 × 16 × 64, 500 frames at 50 Hz), on
-/// seeded random codebooks (scaled 0.8^level) and latents. Native fused panel search vs the same
-/// search as an ONNX Runtime graph (<see cref="RvqOnnxBaseline"/>: Gemm + ArgMin + Gather + Sub per
-/// level) vs a per-codeword Dot loop. All single-threaded. Setup prints how many codes the three agree on.
+/// seeded random codebooks (scaled 0.8^level) and latents. Native search (fused panel search; for
+/// Lyra's 16 codewords the small-codebook search) vs the same search as an ONNX Runtime graph
+/// (<see cref="RvqOnnxBaseline"/>: Gemm + ArgMin + Gather + Sub per level) vs a per-codeword Dot loop.
+/// All single-threaded. Setup prints how many codes the three agree on.
 /// </summary>
 [MemoryDiagnoser]
 public class RvqBenchmarks
@@ -57,7 +58,7 @@ public class RvqBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _onnx.Dispose();
 
-    /// <summary>EdgeTok's native RVQ: fused panel search over 384-frame blocks.</summary>
+    /// <summary>EdgeTok's native RVQ: the fused panel search (EnCodec), the small-codebook search (Lyra).</summary>
     [Benchmark(Baseline = true)]
     public int Native()
     {
