@@ -92,8 +92,7 @@ internal sealed partial class SmallCodebookSearch
         }
         for (int p = 0; p < kp; p += Lanes)
         {
-            if (Vector512.IsHardwareAccelerated) Panel512(ref x, d, ref panel, ref Unsafe.Add(ref norms, p), ref Unsafe.Add(ref scores, p), kp);
-            else if (Vector256.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated)
             {
                 Panel256(ref x, d, ref panel, ref Unsafe.Add(ref norms, p), ref Unsafe.Add(ref scores, p), kp);
                 Panel256(ref Unsafe.Add(ref x, 4 * d), d, ref panel, ref Unsafe.Add(ref norms, p), ref Unsafe.Add(ref scores, 4 * kp + p), kp);
@@ -105,50 +104,6 @@ internal sealed partial class SmallCodebookSearch
             }
             panel = ref Unsafe.Add(ref panel, d * Lanes);
         }
-    }
-
-    // AVX-512: 8 frames × one panel of 16 codewords, one zmm accumulator per frame.
-    private static void Panel512(ref float x, int d, ref float panel, ref float norms, ref float scores, int kp)
-    {
-        ref float x0 = ref x;
-        ref float x1 = ref Unsafe.Add(ref x0, d);
-        ref float x2 = ref Unsafe.Add(ref x1, d);
-        ref float x3 = ref Unsafe.Add(ref x2, d);
-        ref float x4 = ref Unsafe.Add(ref x3, d);
-        ref float x5 = ref Unsafe.Add(ref x4, d);
-        ref float x6 = ref Unsafe.Add(ref x5, d);
-        ref float x7 = ref Unsafe.Add(ref x6, d);
-        var a0 = Vector512<float>.Zero;
-        var a1 = Vector512<float>.Zero;
-        var a2 = Vector512<float>.Zero;
-        var a3 = Vector512<float>.Zero;
-        var a4 = Vector512<float>.Zero;
-        var a5 = Vector512<float>.Zero;
-        var a6 = Vector512<float>.Zero;
-        var a7 = Vector512<float>.Zero;
-        for (nint i = 0; i < d; i++)
-        {
-            var c = Vector512.LoadUnsafe(ref panel);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x0, i)), c, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x1, i)), c, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x2, i)), c, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x3, i)), c, a3);
-            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x4, i)), c, a4);
-            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x5, i)), c, a5);
-            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x6, i)), c, a6);
-            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x7, i)), c, a7);
-            panel = ref Unsafe.Add(ref panel, Lanes);
-        }
-        var nv = Vector512.LoadUnsafe(ref norms);
-        var m2 = Vector512.Create(-2f);
-        Vector512.FusedMultiplyAdd(a0, m2, nv).StoreUnsafe(ref scores);
-        Vector512.FusedMultiplyAdd(a1, m2, nv).StoreUnsafe(ref scores, (nuint)kp);
-        Vector512.FusedMultiplyAdd(a2, m2, nv).StoreUnsafe(ref scores, (nuint)(2 * kp));
-        Vector512.FusedMultiplyAdd(a3, m2, nv).StoreUnsafe(ref scores, (nuint)(3 * kp));
-        Vector512.FusedMultiplyAdd(a4, m2, nv).StoreUnsafe(ref scores, (nuint)(4 * kp));
-        Vector512.FusedMultiplyAdd(a5, m2, nv).StoreUnsafe(ref scores, (nuint)(5 * kp));
-        Vector512.FusedMultiplyAdd(a6, m2, nv).StoreUnsafe(ref scores, (nuint)(6 * kp));
-        Vector512.FusedMultiplyAdd(a7, m2, nv).StoreUnsafe(ref scores, (nuint)(7 * kp));
     }
 
     // AVX2: 4 frames × both halves of a panel = 8 ymm accumulators (of 16 registers).
@@ -265,16 +220,7 @@ internal sealed partial class SmallCodebookSearch
         if (!(band < BandOverflow)) return ReRank(q, ref x, _valid);
         ulong candidates = 0;
         int kp = PaddedK;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var m = Vector512.LoadUnsafe(ref s);
-            for (int p = Lanes; p < kp; p += Lanes) m = Vector512.MinNative(m, Vector512.LoadUnsafe(ref s, (nuint)p));
-            var h = Vector256.MinNative(m.GetLower(), m.GetUpper());
-            var limit = Vector512.Create(Min4(Vector128.MinNative(h.GetLower(), h.GetUpper())) + band);
-            for (int p = 0; p < kp; p += Lanes)
-                candidates |= (~Vector512.GreaterThan(Vector512.LoadUnsafe(ref s, (nuint)p), limit).ExtractMostSignificantBits() & 0xFFFFUL) << p;
-        }
-        else if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
             var m = Vector256.LoadUnsafe(ref s);
             for (int p = 8; p < kp; p += 8) m = Vector256.MinNative(m, Vector256.LoadUnsafe(ref s, (nuint)p));
@@ -323,18 +269,6 @@ internal sealed partial class SmallCodebookSearch
     {
         int i = 0;
         float sum = 0;
-        if (Vector512.IsHardwareAccelerated && d >= 16)
-        {
-            var acc = Vector512<float>.Zero;
-            for (; i + 16 <= d; i += 16)
-            {
-                var v = Vector512.LoadUnsafe(ref r, (nuint)i) - Vector512.LoadUnsafe(ref c, (nuint)i);
-                v.StoreUnsafe(ref r, (nuint)i);
-                acc = Vector512.FusedMultiplyAdd(v, v, acc);
-            }
-            var h = acc.GetLower() + acc.GetUpper();
-            sum = Sum4(h.GetLower() + h.GetUpper());
-        }
         if (Vector256.IsHardwareAccelerated && i + 8 <= d)
         {
             var acc = Vector256<float>.Zero;
