@@ -28,7 +28,7 @@ echo "== .NET kernel tests again on the narrower x86-64 paths (AVX2, 128-bit, sc
 # fallback kernels (GEMM, panel/codebook search, quantizers, Kairos forward, Lyra's TFLite executor) run
 # too. ActiveIsaTests fails a run whose knob did not take effect (EDGETOK_EXPECT_ISA). Same Release build.
 KERNEL_TESTS='FullyQualifiedName~EdgeTok.Tests.Numerics|FullyQualifiedName~CodebookPanelsTests|FullyQualifiedName~NearestCodewordTests'
-KERNEL_TESTS+='|FullyQualifiedName~VectorQuantizerTests|FullyQualifiedName~ScreenedSearchTests|FullyQualifiedName~SnacQuantizerTests|FullyQualifiedName~KairosIsolatedStageTests'
+KERNEL_TESTS+='|FullyQualifiedName~VectorQuantizerTests|FullyQualifiedName~ScreenedSearchTests|FullyQualifiedName~SmallCodebookSearchTests|FullyQualifiedName~SnacQuantizerTests|FullyQualifiedName~KairosIsolatedStageTests'
 KERNEL_TESTS+='|(FullyQualifiedName~KairosGoldenStageTests&DisplayName~H_batch_A_E)|(FullyQualifiedName~KairosGoldenForecastTests&DisplayName~D_len100_short)'
 KERNEL_TESTS+='|FullyQualifiedName~LyraQuantizerTests|FullyQualifiedName~LyraStreamingTests.Offline_codes|FullyQualifiedName~LyraStreamingTests.Whole_chain'
 KERNEL_TESTS+='|FullyQualifiedName~LyraStageTests.Encoder_|FullyQualifiedName~LyraStageTests.Float_path'

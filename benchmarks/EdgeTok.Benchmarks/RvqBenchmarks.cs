@@ -8,11 +8,11 @@ namespace EdgeTok.Benchmarks;
 /// <summary>
 /// Euclidean RVQ encode of 10 s of latent frames at the codec shapes: EnCodec 24 kHz (32 levels × 1024
 /// codewords × 128 dims, 750 frames at 75 Hz) and Lyra v2 (46 × 16 × 64, 500 frames at 50 Hz), on
-/// seeded random codebooks (scaled 0.8^level) and latents. Native search (8-bit screened on AVX-VNNI
-/// CPUs where the codebook has ≥ 128 codewords, else the fused float32 panel search) vs the float32
-/// search forced, vs the same
-/// search as an ONNX Runtime graph (<see cref="RvqOnnxBaseline"/>: Gemm + ArgMin + Gather + Sub per
-/// level) vs a per-codeword Dot loop. All single-threaded. Setup prints how many codes the three agree on.
+/// seeded random codebooks (scaled 0.8^level) and latents. Native search as the SDK runs it (8-bit
+/// screened on AVX-VNNI CPUs for EnCodec's 1024 codewords, the small-codebook search for Lyra's 16) vs the
+/// float32 search forced, vs the same search as an ONNX Runtime graph (<see cref="RvqOnnxBaseline"/>:
+/// Gemm + ArgMin + Gather + Sub per level) vs a per-codeword Dot loop. All single-threaded. Setup prints
+/// how many codes they agree on.
 /// </summary>
 [MemoryDiagnoser]
 public class RvqBenchmarks
@@ -63,7 +63,7 @@ public class RvqBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _onnx.Dispose();
 
-    /// <summary>EdgeTok's native RVQ as the SDK runs it (screened where it applies), over 384-frame blocks.</summary>
+    /// <summary>EdgeTok's native RVQ as the SDK runs it: screened (EnCodec, on AVX-VNNI), small-codebook (Lyra).</summary>
     [Benchmark(Baseline = true)]
     public int Native()
     {

@@ -124,7 +124,7 @@ public static class Benchmarking
     /// <param name="OnnxMismatches">Codes where the ONNX Runtime graph (float32 argmin) and EdgeTok (float64 re-check of near-ties) differ; −1 when not run.</param>
     /// <param name="ReferenceMismatches">Codes where EdgeTok differs from a float64 brute-force search; −1 when not run.</param>
     /// <param name="PairedFractions">Per iteration: that encode's GFLOP/s over the FMA peak measured right before it (× threads).</param>
-    /// <param name="Search">The search that ran: <c>screened-int8</c> (8-bit screening on AVX-VNNI, exact re-rank) or <c>float32</c>.</param>
+    /// <param name="Search">The search that ran: <c>screened-int8</c> (8-bit screening on AVX-VNNI, exact re-rank), <c>small-codebook</c> (≤ 64 codewords) or <c>float32</c>.</param>
     public sealed record RvqResult(Timing Timing, double Flops, double PeakGigaFlops, int Threads, Timing? Onnx, int OnnxMismatches, int ReferenceMismatches, double[] PairedFractions, string Search)
     {
         /// <summary>Throughput of the fastest iteration.</summary>
@@ -219,7 +219,7 @@ public static class Benchmarking
                 fractions[i] = flops / a[i] / 1e6 / (p * threads);
                 if (onnx is not null) b[i] = Measure(ort, 1, warmup: 0).Milliseconds[0];
             }
-            return new RvqResult(new Timing(a, 0), flops, peak, threads, onnx is null ? null : new Timing(b, 0), onnxMismatches, referenceMismatches, fractions, rvq.Screened ? "screened-int8" : "float32");
+            return new RvqResult(new Timing(a, 0), flops, peak, threads, onnx is null ? null : new Timing(b, 0), onnxMismatches, referenceMismatches, fractions, rvq.Screened ? "screened-int8" : rvq.UsesSmallCodebookSearch ? "small-codebook" : "float32");
         }
         finally
         {

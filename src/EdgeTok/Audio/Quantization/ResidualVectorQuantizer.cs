@@ -7,7 +7,9 @@ namespace EdgeTok.Audio.Quantization;
 /// Euclidean residual vector quantizer (EnCodec, WavTokenizer with one level, SSL k-means tokens):
 /// level q picks argmin_k ||r − C_q[k]||² and subtracts that codeword from the residual r; decoding
 /// sums the chosen codewords. Latents and codes are frame-major: latent [T, D], codes [T, L].
-/// The search is GEMM-shaped over blocks of frames (norm expansion with precomputed codeword norms).
+/// The search is GEMM-shaped over blocks of frames (norm expansion with precomputed codeword norms);
+/// codebooks of at most <see cref="SmallCodebookSearch.MaxCodebookSize"/> codewords use
+/// <see cref="SmallCodebookSearch"/>.
 /// Immutable and thread-safe; pass a <see cref="QuantizerWorkspace"/> per thread, or none to use the
 /// calling thread's.
 /// </summary>
@@ -16,6 +18,7 @@ public sealed class ResidualVectorQuantizer
     private readonly float[] _codebooks;
     private readonly CodebookPanels[] _panels;
     private readonly QuantizedCodebook[]? _screened;  // 8-bit screening codebooks where AVX-VNNI makes them faster
+    private readonly SmallCodebookSearch? _small;
 
     /// <summary>
     /// Creates a quantizer from codebooks laid out [levels, codebookSize, dimension] (row k of level q
@@ -41,6 +44,13 @@ public sealed class ResidualVectorQuantizer
         CodebookSize = codebookSize;
         Dimension = dimension;
         _codebooks = codebooks.ToArray();
+        // Small codebooks (Lyra's 16 codewords) take their own search; the panels serve the rest.
+        if (SmallCodebookSearch.Suits(codebookSize))
+        {
+            _small = new SmallCodebookSearch(_codebooks, levels, codebookSize, dimension);
+            _panels = [];
+            return;
+        }
         _panels = new CodebookPanels[levels];
         for (int q = 0; q < levels; q++)
         {
@@ -64,6 +74,9 @@ public sealed class ResidualVectorQuantizer
 
     /// <summary>Dimension of the latent and of each codeword.</summary>
     public int Dimension { get; }
+
+    /// <summary>Whether encoding takes <see cref="SmallCodebookSearch"/> (for tests and benchmarks).</summary>
+    internal bool UsesSmallCodebookSearch => _small is not null;
 
     /// <summary>Codebook of one level, [CodebookSize, Dimension].</summary>
     public ReadOnlySpan<float> Codebook(int level)
@@ -110,6 +123,11 @@ public sealed class ResidualVectorQuantizer
     /// </summary>
     internal void EncodeCore(ReadOnlySpan<float> latent, int frames, Span<int> codes, int levels, int rowStride, int column, QuantizerWorkspace ws)
     {
+        if (_small is not null)
+        {
+            _small.Encode(latent, frames, codes, levels, rowStride, column, ws);
+            return;
+        }
         int d = Dimension, k = CodebookSize, block = NearestCodeword.BlockRows;
         var residual = ws.Floats(0, block * d);
         var scratch = ws.Floats(1, NearestCodeword.ScratchFloats(_panels[0], block));
