@@ -91,12 +91,16 @@ internal static class NearestCodeword
     /// <summary>
     /// How far above the smallest score a codeword's score may lie and still be the true nearest, per
     /// unit of (||c||²max + 2·||x||·||c||max): twice the float32 rounding bound of one score. A score is
-    /// ||c||² − 2·x·c accumulated with D fused multiply-adds, so its error is at most about
-    /// (D + 1)·2⁻²⁴·(||c||² + 2·||x||·||c||); with the largest codeword norm that bounds every candidate.
-    /// (Measured against ||x||·||c||, not ||x||², so a small codebook far from x — late RVQ levels — does
-    /// not widen the band.)
+    /// ||c||² − 2·x·c accumulated with D (fused or separate) multiply-adds, so its error is at most
+    /// γ(D + 1)·(||c||² + 2·||x||·||c||) with γ(n) = n·u / (1 − n·u), u = 2⁻²⁴; with the largest codeword
+    /// norm that bounds every candidate. (Measured against ||x||·||c||, not ||x||², so a small codebook far
+    /// from x — late RVQ levels — does not widen the band.)
     /// </summary>
-    internal static double BandFactor(int dim) => Math.Max(2e-5, 2.0 * (dim + 1) * Math.ScaleB(1.0, -24));
+    internal static double BandFactor(int dim)
+    {
+        double nu = (dim + 1) * Math.ScaleB(1.0, -24);
+        return Math.Max(2e-5, 2.0 * nu / Math.Max(1e-3, 1 - nu));
+    }
 
     /// <summary>The reference rule on one row's scores: smallest score, then exact float64 re-ranking of everything within <paramref name="band"/> of it.</summary>
     private static int ReRank(ReadOnlySpan<float> xr, ReadOnlySpan<float> row, ReadOnlySpan<float> codebook, int dim, float band)
