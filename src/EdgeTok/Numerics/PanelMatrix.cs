@@ -160,6 +160,84 @@ internal sealed class PanelMatrix
         }
     }
 
+    /// <summary>
+    /// C = x·Bᵀ (+ C when <paramref name="accumulate"/>) (+ <paramref name="bias"/> per column) for
+    /// <paramref name="rows"/> rows packed by <see cref="PackRows"/>: C is [rows, N] with row stride
+    /// <paramref name="ldc"/>. The dense-layer form of <see cref="Run"/>, for weights packed once at load.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer too short for the shape.</exception>
+    public void Multiply(ReadOnlySpan<float> packed, int rows, Span<float> c, int ldc, bool accumulate = false, ReadOnlySpan<float> bias = default)
+    {
+        if (rows == 0) return;
+        if (rows < 0 || ldc < N || c.Length < (long)(rows - 1) * ldc + N || (!bias.IsEmpty && bias.Length < N))
+            throw new ArgumentException($"PanelMatrix.Multiply: C or bias too short for {rows}x{N}");
+        var sink = new StoreSink(c, rows, ldc, N, accumulate, bias);
+        Run(packed, rows, ref sink);
+    }
+
+    /// <summary>Writes each row × panel block into C (columns past N and padding rows dropped).</summary>
+    private ref struct StoreSink(Span<float> c, int rows, int ldc, int n, bool accumulate, ReadOnlySpan<float> bias) : IPanelSink
+    {
+        private readonly ref float _c = ref MemoryMarshal.GetReference(c);
+        private readonly ref float _bias = ref MemoryMarshal.GetReference(bias);
+        private readonly bool _hasBias = !bias.IsEmpty;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, Vector512<float> acc)
+        {
+            if (row >= rows) return;
+            int col = panel * Width;
+            if (col + Width > n) { Partial(row, col, acc.GetLower()); Partial(row, col + 8, acc.GetUpper()); return; }
+            ref float dst = ref Unsafe.Add(ref _c, row * ldc + col);
+            if (accumulate) acc = Vector512.LoadUnsafe(ref dst) + acc;
+            if (_hasBias) acc += Vector512.LoadUnsafe(ref _bias, (nuint)col);
+            acc.StoreUnsafe(ref dst);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, int lane0, Vector256<float> acc)
+        {
+            if (row >= rows) return;
+            int col = panel * Width + lane0;
+            if (col + 8 > n) { Partial(row, col, acc); return; }
+            ref float dst = ref Unsafe.Add(ref _c, row * ldc + col);
+            if (accumulate) acc = Vector256.LoadUnsafe(ref dst) + acc;
+            if (_hasBias) acc += Vector256.LoadUnsafe(ref _bias, (nuint)col);
+            acc.StoreUnsafe(ref dst);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, int lane0, Vector128<float> acc)
+        {
+            if (row >= rows) return;
+            int col = panel * Width + lane0;
+            if (col + 4 > n) { for (int i = 0; i < 4; i++) Scalar(row, col + i, acc.GetElement(i)); return; }
+            ref float dst = ref Unsafe.Add(ref _c, row * ldc + col);
+            if (accumulate) acc = Vector128.LoadUnsafe(ref dst) + acc;
+            if (_hasBias) acc += Vector128.LoadUnsafe(ref _bias, (nuint)col);
+            acc.StoreUnsafe(ref dst);
+        }
+
+        public void Put(int row, int panel, int lane, float acc)
+        {
+            if (row < rows) Scalar(row, panel * Width + lane, acc);
+        }
+
+        private void Partial(int row, int col, Vector256<float> acc)
+        {
+            for (int i = 0; i < 8; i++) Scalar(row, col + i, acc.GetElement(i));
+        }
+
+        private void Scalar(int row, int col, float acc)
+        {
+            if (col >= n) return;
+            ref float dst = ref Unsafe.Add(ref _c, row * ldc + col);
+            if (accumulate) acc = dst + acc;
+            if (_hasBias) acc += Unsafe.Add(ref _bias, col);
+            dst = acc;
+        }
+    }
+
     private unsafe void PrefetchSlice(int panel, int fromLine, int toLine)
     {
         byte* b = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref Panels, panel * K * Width));

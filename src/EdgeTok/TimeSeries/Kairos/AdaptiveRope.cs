@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EdgeTok.TimeSeries.Kairos;
 
 /// <summary>
@@ -73,14 +75,11 @@ internal sealed class AdaptiveRope
     /// <summary>cos/sin tables [positions, d_kv/2] with angle t·ω_j formed in float32.</summary>
     public static void Tables(ReadOnlySpan<float> omega, int positions, Span<float> cos, Span<float> sin)
     {
-        int half = omega.Length;
-        for (int t = 0; t < positions; t++)
-            for (int j = 0; j < half; j++)
-            {
-                float a = t * omega[j];
-                cos[t * half + j] = MathF.Cos(a);
-                sin[t * half + j] = MathF.Sin(a);
-            }
+        int half = omega.Length, len = positions * half;
+        // Angles first (into sin), then one vectorised pass for each function over the whole table.
+        for (int t = 0; t < positions; t++) TensorPrimitives.Multiply(omega, t, sin.Slice(t * half, half));
+        TensorPrimitives.Cos(sin[..len], cos[..len]);
+        TensorPrimitives.Sin(sin[..len], sin[..len]);
     }
 
     /// <summary>Rotates rows of x laid out [rows, heads·d_kv] in place; row t is at position t.</summary>
