@@ -42,9 +42,8 @@ internal sealed class MultiSizePatchEmbedding
         var hb = r.Read("input_patch_embedding.hidden_layer.bias", _levels, _dFf);
         var rw = r.Read("input_patch_embedding.residual_layer.weight", _levels, _dModel, w);
         var rb = r.Read("input_patch_embedding.residual_layer.bias", _levels, _dModel);
-        var outLayer = r.Linear("input_patch_embedding.output_layer", _dModel, _dFf, bias: true);
-        _outW = new PanelMatrix(outLayer.Weight, _dModel, _dFf);
-        _outB = outLayer.Bias!;
+        _outW = new PanelMatrix(r.Read("input_patch_embedding.output_layer.weight", _dModel, _dFf), _dModel, _dFf);
+        _outB = r.Read("input_patch_embedding.output_layer.bias", _dModel);
         _levelW = new PanelMatrix[_levels];
         _levelB = new float[_levels][];
         int width = _dFf + _dModel;
