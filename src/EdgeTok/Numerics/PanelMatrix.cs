@@ -17,6 +17,7 @@ namespace EdgeTok.Numerics;
 /// Register blocking: AVX-512, 12 rows × 2 panels = 24 of the 32 zmm registers (each panel load feeds
 /// 12 FMAs, each broadcast 2), 4-row slices for short groups, 12 × 1 / 4 × 1 for an odd last panel;
 /// AVX2, 6 rows × 1 panel (2 ymm each) = 12 of 16 registers; 128-bit and scalar, one row at a time.
+/// A single row (a matrix-vector product) gets its own kernels (4 panels per pass on AVX-512, 2 on AVX2).
 /// Every lane accumulates in the same order in every path (FMA over i = 0..K−1 from zero), so results
 /// do not depend on the blocking.
 /// </para>
@@ -112,6 +113,16 @@ internal sealed class PanelMatrix
         if (rows < 0 || packed.Length < groups * K * GroupRows) throw new ArgumentException("PanelMatrix.Run: packed rows too short");
         ref float xp0 = ref MemoryMarshal.GetReference(packed);
         int groupFloats = K * GroupRows;
+        if (rows == 1 && Vector512.IsHardwareAccelerated)
+        {
+            Row1x512(ref xp0, ref sink);
+            return;
+        }
+        if (rows == 1 && Vector256.IsHardwareAccelerated)
+        {
+            Row1x256(ref xp0, ref sink);
+            return;
+        }
         if (Vector512.IsHardwareAccelerated)
         {
             int p = 0;
@@ -397,6 +408,44 @@ internal sealed class PanelMatrix
         sink.Put(row + 3, p, a3);
     }
 
+    // A single row (a matrix-vector product, e.g. the RoPE parameter nets): the 4-row kernels would do
+    // four times the FMAs. Four panels per pass keep four independent FMA chains in flight; each lane
+    // still accumulates over i = 0..K−1 from zero, so results equal those of the multi-row kernels.
+    private void Row1x512<TSink>(ref float x, ref TSink sink) where TSink : IPanelSink, allows ref struct
+    {
+        int k = K, p = 0, stride = k * Width;
+        for (; p + 4 <= PanelCount; p += 4)
+        {
+            ref float w = ref Unsafe.Add(ref Panels, p * stride);
+            ref float xi = ref x;
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int i = 0; i < k; i++)
+            {
+                var v = Vector512.Create(xi);
+                a0 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref w), a0);
+                a1 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref w, (nuint)stride), a1);
+                a2 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref w, (nuint)(2 * stride)), a2);
+                a3 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref w, (nuint)(3 * stride)), a3);
+                xi = ref Unsafe.Add(ref xi, GroupRows);
+                w = ref Unsafe.Add(ref w, Width);
+            }
+            sink.Put(0, p, a0); sink.Put(0, p + 1, a1); sink.Put(0, p + 2, a2); sink.Put(0, p + 3, a3);
+        }
+        for (; p < PanelCount; p++)
+        {
+            ref float w = ref Unsafe.Add(ref Panels, p * stride);
+            ref float xi = ref x;
+            Vector512<float> a0 = default;
+            for (int i = 0; i < k; i++)
+            {
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(xi), Vector512.LoadUnsafe(ref w), a0);
+                xi = ref Unsafe.Add(ref xi, GroupRows);
+                w = ref Unsafe.Add(ref w, Width);
+            }
+            sink.Put(0, p, a0);
+        }
+    }
+
     // ---- AVX2 ----
 
     private void Panel6x256<TSink>(ref float xp, int rowBase, int r0, int p, ref TSink sink) where TSink : IPanelSink, allows ref struct
@@ -432,6 +481,45 @@ internal sealed class PanelMatrix
         sink.Put(row + 3, p, 0, a3); sink.Put(row + 3, p, 8, b3);
         sink.Put(row + 4, p, 0, a4); sink.Put(row + 4, p, 8, b4);
         sink.Put(row + 5, p, 0, a5); sink.Put(row + 5, p, 8, b5);
+    }
+
+    // One row on AVX2: two panels (four ymm chains) per pass; same per-lane order as every other kernel.
+    private void Row1x256<TSink>(ref float x, ref TSink sink) where TSink : IPanelSink, allows ref struct
+    {
+        int k = K, p = 0, stride = k * Width;
+        for (; p + 2 <= PanelCount; p += 2)
+        {
+            ref float w = ref Unsafe.Add(ref Panels, p * stride);
+            ref float xi = ref x;
+            Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default;
+            for (int i = 0; i < k; i++)
+            {
+                var v = Vector256.Create(xi);
+                a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w), a0);
+                b0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w, 8), b0);
+                a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w, (nuint)stride), a1);
+                b1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w, (nuint)stride + 8), b1);
+                xi = ref Unsafe.Add(ref xi, GroupRows);
+                w = ref Unsafe.Add(ref w, Width);
+            }
+            sink.Put(0, p, 0, a0); sink.Put(0, p, 8, b0);
+            sink.Put(0, p + 1, 0, a1); sink.Put(0, p + 1, 8, b1);
+        }
+        if (p < PanelCount)
+        {
+            ref float w = ref Unsafe.Add(ref Panels, p * stride);
+            ref float xi = ref x;
+            Vector256<float> a0 = default, b0 = default;
+            for (int i = 0; i < k; i++)
+            {
+                var v = Vector256.Create(xi);
+                a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w), a0);
+                b0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w, 8), b0);
+                xi = ref Unsafe.Add(ref xi, GroupRows);
+                w = ref Unsafe.Add(ref w, Width);
+            }
+            sink.Put(0, p, 0, a0); sink.Put(0, p, 8, b0);
+        }
     }
 
     // ---- 128-bit and scalar: one row (elements GroupRows apart) at a time ----

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using EdgeTok.Numerics;
 
 namespace EdgeTok.TimeSeries.Kairos;
 
@@ -76,10 +77,9 @@ internal sealed class AdaptiveRope
     public static void Tables(ReadOnlySpan<float> omega, int positions, Span<float> cos, Span<float> sin)
     {
         int half = omega.Length, len = positions * half;
-        // Angles first (into sin), then one vectorised pass for each function over the whole table.
+        // Angles first (into sin), then one vectorised pass over the whole table.
         for (int t = 0; t < positions; t++) TensorPrimitives.Multiply(omega, t, sin.Slice(t * half, half));
-        TensorPrimitives.Cos(sin[..len], cos[..len]);
-        TensorPrimitives.Sin(sin[..len], sin[..len]);
+        Trigonometry.SinCos(sin[..len], sin[..len], cos[..len]);
     }
 
     /// <summary>Rotates rows of x laid out [rows, heads·d_kv] in place; row t is at position t.</summary>
