@@ -10,22 +10,24 @@ namespace EdgeTok.TimeSeries.Kairos;
 /// the real experts, before the activation:
 /// h = Σ a_g(Wh[g]φ_g + bh[g]), r = Σ a_g(Wr[g]φ_g + br[g]), e = Wo·relu(h) + bo + r.
 /// The per-size weights are stored at full width [levels, out, 2P], but only columns [0, gs) and
-/// [P, P+gs) are live; the constructor compacts exactly those columns, so whatever a checkpoint holds
+/// [P, P+gs) are live; the constructor keeps exactly those columns, so whatever a checkpoint holds
 /// in the masked columns never enters the result.
 /// <para>
-/// Speed: the per-size hidden and residual weights are packed together, once, as one
-/// <see cref="PanelMatrix"/> per size ([d_ff + d_model, 2gs]) and the output layer as another, so each
-/// size costs one broadcast-FMA product. All tokens of a patch share its coarser views, so each
-/// distinct view (patch, segment) goes through a size's product once and its result is mixed into
-/// every token that contains it.
+/// Speed: the value and the mask columns of each size's hidden and residual weights are packed, once,
+/// as two <see cref="PanelMatrix"/> [d_ff + d_model, gs] (rows: hidden, then residual), and the output
+/// layer as a third. All tokens of a patch share its coarser views, so each distinct view (patch,
+/// segment) goes through a size's products once and its result is mixed into every token that contains
+/// it. A fully observed view has an all-ones mask, whose product is the row sums of the mask columns:
+/// those are folded into the bias at load, so only views with missing points run the mask product.
 /// </para>
 /// </summary>
 internal sealed class MultiSizePatchEmbedding
 {
     private readonly int _levels, _patch, _dFf, _dModel;
-    private readonly PanelMatrix[] _levelW;   // per size g: rows [hidden d_ff | residual d_model], columns 2gs
-    private readonly float[][] _levelB;       // per size g: [bh | br]
-    private readonly PanelMatrix _outW;       // [d_model, d_ff]
+    private readonly PanelMatrix[] _valueW, _maskW; // per size g: rows [hidden d_ff | residual d_model], columns gs
+    private readonly float[][] _bias;               // per size g: [bh | br]
+    private readonly float[][] _observedBias;       // per size g: [bh | br] + row sums of the mask columns
+    private readonly PanelMatrix _outW;             // [d_model, d_ff]
     private readonly float[] _outB;
 
     /// <summary>The shared output bias: the embedding of an all-zero (padding) token.</summary>
@@ -44,28 +46,38 @@ internal sealed class MultiSizePatchEmbedding
         var rb = r.Read("input_patch_embedding.residual_layer.bias", _levels, _dModel);
         _outW = new PanelMatrix(r.Read("input_patch_embedding.output_layer.weight", _dModel, _dFf), _dModel, _dFf);
         _outB = r.Read("input_patch_embedding.output_layer.bias", _dModel);
-        _levelW = new PanelMatrix[_levels];
-        _levelB = new float[_levels][];
+        _valueW = new PanelMatrix[_levels];
+        _maskW = new PanelMatrix[_levels];
+        _bias = new float[_levels][];
+        _observedBias = new float[_levels][];
         int width = _dFf + _dModel;
         for (int g = 0; g < _levels; g++)
         {
             int gs = c.GranularitySize(g);
-            var both = new float[width * 2 * gs];
-            Compact(hw.AsSpan(g * _dFf * w, _dFf * w), _dFf, gs, both);
-            Compact(rw.AsSpan(g * _dModel * w, _dModel * w), _dModel, gs, both.AsSpan(_dFf * 2 * gs));
-            _levelW[g] = new PanelMatrix(both, width, 2 * gs);
-            _levelB[g] = [.. hb.AsSpan(g * _dFf, _dFf), .. rb.AsSpan(g * _dModel, _dModel)];
+            var values = new float[width * gs];
+            var mask = new float[width * gs];
+            Columns(hw.AsSpan(g * _dFf * w, _dFf * w), _dFf, 0, gs, values);
+            Columns(rw.AsSpan(g * _dModel * w, _dModel * w), _dModel, 0, gs, values.AsSpan(_dFf * gs));
+            Columns(hw.AsSpan(g * _dFf * w, _dFf * w), _dFf, _patch, gs, mask);
+            Columns(rw.AsSpan(g * _dModel * w, _dModel * w), _dModel, _patch, gs, mask.AsSpan(_dFf * gs));
+            _valueW[g] = new PanelMatrix(values, width, gs);
+            _maskW[g] = new PanelMatrix(mask, width, gs);
+            var b = _bias[g] = [.. hb.AsSpan(g * _dFf, _dFf), .. rb.AsSpan(g * _dModel, _dModel)];
+            var ob = _observedBias[g] = new float[width];
+            for (int i = 0; i < width; i++)
+            {
+                double sum = 0;
+                foreach (float v in mask.AsSpan(i * gs, gs)) sum += v;
+                ob[i] = (float)(b[i] + sum);
+            }
         }
     }
 
-    // Keeps columns [0, gs) and [P, P+gs) of a [rows, 2P] matrix: [rows, 2gs].
-    private void Compact(ReadOnlySpan<float> full, int rows, int gs, Span<float> dst)
+    // Columns [from, from + gs) of a [rows, 2P] matrix: [rows, gs]. Only these are live (the rest of the
+    // 2P width is masked out in the reference), so whatever a checkpoint holds elsewhere is never read.
+    private void Columns(ReadOnlySpan<float> full, int rows, int from, int gs, Span<float> dst)
     {
-        for (int i = 0; i < rows; i++)
-        {
-            full.Slice(i * 2 * _patch, gs).CopyTo(dst.Slice(i * 2 * gs, gs));
-            full.Slice(i * 2 * _patch + _patch, gs).CopyTo(dst.Slice(i * 2 * gs + gs, gs));
-        }
+        for (int i = 0; i < rows; i++) full.Slice(i * 2 * _patch + from, gs).CopyTo(dst.Slice(i * gs, gs));
     }
 
     /// <summary>
@@ -82,20 +94,21 @@ internal sealed class MultiSizePatchEmbedding
         // Temporaries come from the shared pool (h accumulates and is cleared; the others are fully written).
         var fpool = System.Buffers.ArrayPool<float>.Shared;
         var ipool = System.Buffers.ArrayPool<int>.Shared;
+        int width = _dFf + _dModel;
         var ha = fpool.Rent(n * _dFf);
-        var rowsA = ipool.Rent(2 * n);
-        var phiA = fpool.Rent(n * 2 * _patch);
-        var packA = fpool.Rent(Math.Max(PanelMatrix.PackedLength(n, 2 * _patch), PanelMatrix.PackedLength(n, _dFf)));
-        var outA = fpool.Rent(n * (_dFf + _dModel));
+        var intsA = ipool.Rent(3 * n);
+        var phiA = fpool.Rent(2 * n * _patch);
+        var packA = fpool.Rent(Math.Max(PanelMatrix.PackedLength(n, _patch), PanelMatrix.PackedLength(n, _dFf)));
+        var outA = fpool.Rent(2 * n * width);
         try
         {
             EmbedCore(values, observed, tokenPatch, tokenOffset, levelWeight, output, traceRowOffset, traceXFinal, traceRows,
-                ha.AsSpan(0, n * _dFf), rowsA.AsSpan(0, n), rowsA.AsSpan(n, n), phiA, packA, outA);
+                ha.AsSpan(0, n * _dFf), intsA.AsSpan(0, 3 * n), phiA.AsSpan(0, 2 * n * _patch), packA, outA.AsSpan(0, 2 * n * width));
         }
         finally
         {
             fpool.Return(ha);
-            ipool.Return(rowsA);
+            ipool.Return(intsA);
             fpool.Return(phiA);
             fpool.Return(packA);
             fpool.Return(outA);
@@ -104,31 +117,40 @@ internal sealed class MultiSizePatchEmbedding
 
     private void EmbedCore(ReadOnlySpan<float> values, ReadOnlySpan<float> observed, ReadOnlySpan<int> tokenPatch, ReadOnlySpan<int> tokenOffset,
         ReadOnlySpan<float> levelWeight, Span<float> output, int traceRowOffset, float[]? traceXFinal, int traceRows,
-        Span<float> h, Span<int> rows, Span<int> view, float[] phiA, float[] packA, float[] outA)
+        Span<float> h, Span<int> ints, Span<float> phi, float[] packA, Span<float> outs)
     {
         int n = tokenPatch.Length, width = _dFf + _dModel;
+        var rows = ints[..n];            // tokens that use size g
+        var view = ints.Slice(n, n);     // the distinct view each of them reads
+        var partial = ints.Slice(2 * n, n); // per view: its row in the mask product, or −1 when fully observed
+        var phiV = phi[..(n * _patch)];
+        var phiM = phi[(n * _patch)..];
+        var outV = outs[..(n * width)];
+        var outM = outs[(n * width)..];
         h.Clear();
         var r = output[..(n * _dModel)];
         r.Clear();
         for (int g = 0; g < _levels; g++)
         {
             int gs = _patch >> g;
-            // Tokens that use size g (rows), and for each the distinct view it reads (view): tokens come in
-            // patch and offset order, so the tokens sharing a view are consecutive.
-            int m = 0, u = 0, lastStart = -1;
+            // Tokens come in patch and offset order, so the tokens sharing a view are consecutive.
+            int m = 0, u = 0, q = 0, lastStart = -1;
             for (int t = 0; t < n; t++)
             {
                 if (levelWeight[tokenPatch[t] * _levels + g] == 0f) continue;
                 int start = tokenPatch[t] * _patch + tokenOffset[t] / gs * gs;
                 if (start != lastStart)
                 {
-                    var dst = phiA.AsSpan(u * 2 * gs, 2 * gs);
+                    var dst = phiV.Slice(u * gs, gs);
+                    bool full = true;
                     for (int j = 0; j < gs; j++)
                     {
                         float v = values[start + j];
                         dst[j] = float.IsNaN(v) ? 0f : v;
-                        dst[gs + j] = observed[start + j];
+                        full &= observed[start + j] == 1f;
                     }
+                    partial[u] = full ? -1 : q;
+                    if (!full) observed.Slice(start, gs).CopyTo(phiM.Slice(q++ * gs, gs));
                     lastStart = start;
                     u++;
                 }
@@ -137,17 +159,26 @@ internal sealed class MultiSizePatchEmbedding
                 m++;
                 if (traceXFinal is not null)
                 {
-                    var src = phiA.AsSpan((u - 1) * 2 * gs, 2 * gs);
-                    var full = traceXFinal.AsSpan((g * traceRows + traceRowOffset + t) * 2 * _patch, 2 * _patch);
-                    src[..gs].CopyTo(full);
-                    src[gs..].CopyTo(full[_patch..]);
+                    var x = traceXFinal.AsSpan((g * traceRows + traceRowOffset + t) * 2 * _patch, 2 * _patch);
+                    phiV.Slice((u - 1) * gs, gs).CopyTo(x);
+                    observed.Slice(lastStart, gs).CopyTo(x[_patch..]);
                 }
             }
             if (m == 0) continue;
-            // out[v] = [Wh·φ + bh | Wr·φ + br] per distinct view.
-            PanelMatrix.PackRows(phiA.AsSpan(0, u * 2 * gs), u, 2 * gs, packA);
-            var outV = outA.AsSpan(0, u * width);
-            _levelW[g].Multiply(packA, u, outV, width, bias: _levelB[g]);
+            // Per distinct view: [Wh·φ + bh | Wr·φ + br], the mask part folded into the bias or, with missing
+            // points, from its own product.
+            PanelMatrix.PackRows(phiV[..(u * gs)], u, gs, packA);
+            _valueW[g].Multiply(packA, u, outV, width);
+            if (q > 0)
+            {
+                PanelMatrix.PackRows(phiM[..(q * gs)], q, gs, packA);
+                _maskW[g].Multiply(packA, q, outM, width, bias: _bias[g]);
+            }
+            for (int v = 0; v < u; v++)
+            {
+                var o = outV.Slice(v * width, width);
+                TensorPrimitives.Add(o, partial[v] < 0 ? _observedBias[g] : outM.Slice(partial[v] * width, width), o);
+            }
             for (int i = 0; i < m; i++)
             {
                 int t = rows[i];
