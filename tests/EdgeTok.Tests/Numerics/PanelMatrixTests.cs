@@ -68,6 +68,30 @@ public class PanelMatrixTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(64, 128)]
+    [InlineData(70, 33)]
+    [InlineData(128, 128)]
+    public void MultiplyRow_equals_the_packed_product_of_that_row(int n, int k)
+    {
+        var rng = new Random(n + k);
+        var x = Enumerable.Range(0, k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, n * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        var bias = Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
+        var pm = new PanelMatrix(b, n, k);
+        var packed = new float[PanelMatrix.PackedLength(1, k)];
+        PanelMatrix.PackRows(x, 1, k, packed);
+        var expected = Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
+        var got = (float[])expected.Clone();
+        pm.Multiply(packed, 1, expected, n, accumulate: true, bias: bias);
+        pm.MultiplyRow(x, got, accumulate: true, bias: bias);
+        Assert.Equal(expected, got);
+        pm.Multiply(packed, 1, expected, n);
+        pm.MultiplyRow(x, got);
+        Assert.Equal(expected, got);
+    }
+
     [Fact]
     public void Multiply_rejects_a_short_destination_or_bias()
     {

@@ -26,6 +26,11 @@ internal sealed class Linear
     public void Forward(ReadOnlySpan<float> x, Span<float> y, int rows, bool accumulate = false)
     {
         if (rows == 0) return;
+        if (rows == 1)
+        {
+            _weight.MultiplyRow(x[..In], y[..Out], accumulate, Bias);
+            return;
+        }
         // The packed copy of x is a pooled temporary, so a forward allocates nothing here.
         var pool = System.Buffers.ArrayPool<float>.Shared;
         var packed = pool.Rent(PanelMatrix.PackedLength(rows, In));
