@@ -56,9 +56,9 @@ internal sealed class AdaptiveRope
         Span<float> h2 = stackalloc float[_l2.Out];
         Span<float> o = stackalloc float[_l4.Out];
         _l0.Forward(s, h1, 1);
-        Relu(h1);
+        Activations.Relu(h1);
         _l2.Forward(h1, h2, 1);
-        Relu(h2);
+        Activations.Relu(h2);
         _l4.Forward(h2, o, 1);
         for (int j = 0; j < HalfDim; j++)
         {
@@ -66,11 +66,6 @@ internal sealed class AdaptiveRope
             beta[j] = o[HalfDim + j];
             omega[j] = MathF.Exp(gamma[j] * _logFreqs[j] + beta[j]);
         }
-    }
-
-    private static void Relu(Span<float> x)
-    {
-        for (int i = 0; i < x.Length; i++) if (!(x[i] > 0f)) x[i] = 0f;
     }
 
     /// <summary>cos/sin tables [positions, d_kv/2] with angle t·ω_j formed in float32.</summary>
