@@ -44,7 +44,8 @@ public static class Gemm
                 for (int j = j0; j < j1; j += 4)
                 {
                     int nr = Math.Min(4, j1 - j);
-                    if (wide) Kernel4x4(ref pa, ref pb, ref pc, i, j, mr, nr, n, k, accumulate);
+                    if (wide && mr == 1) Kernel1x4(ref pa, ref pb, ref pc, i, j, nr, n, k, accumulate);
+                    else if (wide) Kernel4x4(ref pa, ref pb, ref pc, i, j, mr, nr, n, k, accumulate);
                     else
                         for (int ii = i; ii < i + mr; ii++)
                             for (int jj = j; jj < j + nr; jj++) Store(ref pc, ii * n + jj, Dot(ref pa, ii * k, ref pb, jj * k, k), accumulate);
@@ -163,6 +164,47 @@ public static class Gemm
         acc[8] = Vector256.Sum(c20); acc[9] = Vector256.Sum(c21); acc[10] = Vector256.Sum(c22); acc[11] = Vector256.Sum(c23);
         acc[12] = Vector256.Sum(c30); acc[13] = Vector256.Sum(c31); acc[14] = Vector256.Sum(c32); acc[15] = Vector256.Sum(c33);
         Finish(ref pa, ref pb, ref pc, i, j, mr, nr, n, k, p, acc, accumulate);
+    }
+
+    // A single row of A (a matrix-vector product, or the last row of an odd M): the 4×4 kernel would
+    // alias three more rows onto it and do four times the FMAs. Each output accumulates exactly as in
+    // the 4×4 kernel (same lanes, same horizontal sum, same tail), so results do not depend on M.
+    private static void Kernel1x4(ref float pa, ref float pb, ref float pc, int i, int j, int nr, int n, int k, bool accumulate)
+    {
+        ref float a0 = ref Unsafe.Add(ref pa, i * k);
+        ref float b0 = ref Unsafe.Add(ref pb, j * k);
+        ref float b1 = ref Unsafe.Add(ref b0, Math.Min(1, nr - 1) * k);
+        ref float b2 = ref Unsafe.Add(ref b0, Math.Min(2, nr - 1) * k);
+        ref float b3 = ref Unsafe.Add(ref b0, Math.Min(3, nr - 1) * k);
+        Span<float> acc = stackalloc float[16];
+        int p = 0;
+        if (Vector512.IsHardwareAccelerated && k >= 16)
+        {
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+            for (; p + 16 <= k; p += 16)
+            {
+                var va = Vector512.LoadUnsafe(ref a0, (nuint)p);
+                c0 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref b0, (nuint)p), c0);
+                c1 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref b1, (nuint)p), c1);
+                c2 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref b2, (nuint)p), c2);
+                c3 = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref b3, (nuint)p), c3);
+            }
+            acc[0] = Vector512.Sum(c0); acc[1] = Vector512.Sum(c1); acc[2] = Vector512.Sum(c2); acc[3] = Vector512.Sum(c3);
+        }
+        else
+        {
+            Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
+            for (; p + 8 <= k; p += 8)
+            {
+                var va = Vector256.LoadUnsafe(ref a0, (nuint)p);
+                c0 = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref b0, (nuint)p), c0);
+                c1 = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref b1, (nuint)p), c1);
+                c2 = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref b2, (nuint)p), c2);
+                c3 = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref b3, (nuint)p), c3);
+            }
+            acc[0] = Vector256.Sum(c0); acc[1] = Vector256.Sum(c1); acc[2] = Vector256.Sum(c2); acc[3] = Vector256.Sum(c3);
+        }
+        Finish(ref pa, ref pb, ref pc, i, j, 1, nr, n, k, p, acc, accumulate);
     }
 
     // Adds the K tail (p..k) in scalar code and stores the valid mr×nr part of the 4×4 block.

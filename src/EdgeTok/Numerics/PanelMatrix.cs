@@ -17,6 +17,7 @@ namespace EdgeTok.Numerics;
 /// Register blocking: AVX-512, 12 rows × 2 panels = 24 of the 32 zmm registers (each panel load feeds
 /// 12 FMAs, each broadcast 2), 4-row slices for short groups, 12 × 1 / 4 × 1 for an odd last panel;
 /// AVX2, 6 rows × 1 panel (2 ymm each) = 12 of 16 registers; 128-bit and scalar, one row at a time.
+/// A single row (a matrix-vector product) gets its own kernels (4 panels per pass on AVX-512, 2 on AVX2).
 /// Every lane accumulates in the same order in every path (FMA over i = 0..K−1 from zero), so results
 /// do not depend on the blocking. On CPUs without FMA (x86-64-v2) the 128-bit and scalar rows multiply
 /// and then add (<c>MultiplyAddEstimate</c>): a software-fused FMA costs hundreds of cycles, and the
@@ -114,6 +115,16 @@ internal sealed class PanelMatrix
         if (rows < 0 || packed.Length < groups * K * GroupRows) throw new ArgumentException("PanelMatrix.Run: packed rows too short");
         ref float xp0 = ref MemoryMarshal.GetReference(packed);
         int groupFloats = K * GroupRows;
+        if (rows == 1 && Vector512.IsHardwareAccelerated)
+        {
+            Row1x512(ref xp0, GroupRows, ref sink);
+            return;
+        }
+        if (rows == 1 && Vector256.IsHardwareAccelerated)
+        {
+            Row1x256(ref xp0, GroupRows, ref sink);
+            return;
+        }
         if (Vector512.IsHardwareAccelerated)
         {
             int p = 0;
@@ -155,10 +166,135 @@ internal sealed class PanelMatrix
                 for (int r = 0; r < rows; r++)
                 {
                     ref float xr = ref Unsafe.Add(ref xp0, r / GroupRows * groupFloats + r % GroupRows);
-                    if (Vector128.IsHardwareAccelerated) Row128(ref xr, ref panel, r, p, ref sink);
-                    else RowScalar(ref xr, ref panel, r, p, ref sink);
+                    if (Vector128.IsHardwareAccelerated) Row128(ref xr, GroupRows, ref panel, r, p, ref sink);
+                    else RowScalar(ref xr, GroupRows, ref panel, r, p, ref sink);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// C = x·Bᵀ (+ C when <paramref name="accumulate"/>) (+ <paramref name="bias"/> per column) for
+    /// <paramref name="rows"/> rows packed by <see cref="PackRows"/>: C is [rows, N] with row stride
+    /// <paramref name="ldc"/>. The dense-layer form of <see cref="Run"/>, for weights packed once at load.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer too short for the shape.</exception>
+    public void Multiply(ReadOnlySpan<float> packed, int rows, Span<float> c, int ldc, bool accumulate = false, ReadOnlySpan<float> bias = default)
+    {
+        if (rows == 0) return;
+        if (rows < 0 || ldc < N || c.Length < (long)(rows - 1) * ldc + N || (!bias.IsEmpty && bias.Length < N))
+            throw new ArgumentException($"PanelMatrix.Multiply: C or bias too short for {rows}x{N}");
+        int full = N / Width;
+        if (full == PanelCount)
+        {
+            var sink = new StoreSink(c, default, rows, ldc, full, accumulate, bias);
+            Run(packed, rows, ref sink);
+            return;
+        }
+        // A last panel narrower than 16 columns lands in a side block first and is added to C here, so the
+        // kernels' stores never branch into a call (which would make the register allocator spill the
+        // accumulators inside the K loop).
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        var tail = pool.Rent(rows * Width);
+        var tailSink = new StoreSink(c, tail, rows, ldc, full, accumulate, bias);
+        Run(packed, rows, ref tailSink);
+        int col = full * Width;
+        for (int r = 0; r < rows; r++)
+            for (int j = col; j < N; j++)
+            {
+                ref float dst = ref c[r * ldc + j];
+                float v = tail[r * Width + j - col];
+                if (accumulate) v = dst + v;
+                if (!bias.IsEmpty) v += bias[j];
+                dst = v;
+            }
+        pool.Return(tail);
+    }
+
+    /// <summary>
+    /// y = x·Bᵀ (+ y when <paramref name="accumulate"/>) (+ <paramref name="bias"/>) for one unpacked row x
+    /// [K] (a matrix-vector product): the single-row kernels read x directly, so nothing is packed.
+    /// Bit-identical to <see cref="Multiply"/> of the same row.
+    /// </summary>
+    /// <exception cref="ArgumentException">x, y or bias too short.</exception>
+    public void MultiplyRow(ReadOnlySpan<float> x, Span<float> y, bool accumulate = false, ReadOnlySpan<float> bias = default)
+    {
+        if (x.Length < K || y.Length < N || (!bias.IsEmpty && bias.Length < N))
+            throw new ArgumentException($"PanelMatrix.MultiplyRow: x, y or bias too short for {K} -> {N}");
+        int full = N / Width;
+        if (full != PanelCount || !(Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated))
+        {
+            var pool = System.Buffers.ArrayPool<float>.Shared;
+            var packed = pool.Rent(PackedLength(1, K));
+            PackRows(x, 1, K, packed);
+            Multiply(packed, 1, y, N, accumulate, bias);
+            pool.Return(packed);
+            return;
+        }
+        var sink = new StoreSink(y, default, 1, N, full, accumulate, bias);
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        if (Vector512.IsHardwareAccelerated) Row1x512(ref x0, 1, ref sink);
+        else if (Vector256.IsHardwareAccelerated) Row1x256(ref x0, 1, ref sink);
+        else
+            for (int p = 0; p < PanelCount; p++) Row128(ref x0, 1, ref Unsafe.Add(ref Panels, p * K * Width), 0, p, ref sink);
+    }
+
+    /// <summary>
+    /// Writes each row × panel block into C (padding rows dropped); the blocks of a partial last panel go
+    /// raw into the side block <c>tail</c> [rows, 16] instead (<see cref="Multiply"/> finishes them).
+    /// </summary>
+    private ref struct StoreSink(Span<float> c, Span<float> tail, int rows, int ldc, int fullPanels, bool accumulate, ReadOnlySpan<float> bias) : IPanelSink
+    {
+        private readonly ref float _c = ref MemoryMarshal.GetReference(c);
+        private readonly ref float _tail = ref MemoryMarshal.GetReference(tail);
+        private readonly ref float _bias = ref MemoryMarshal.GetReference(bias);
+        private readonly bool _hasBias = !bias.IsEmpty;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, Vector512<float> acc)
+        {
+            if (row >= rows) return;
+            if (panel >= fullPanels) { acc.StoreUnsafe(ref _tail, (nuint)(row * Width)); return; }
+            int col = panel * Width;
+            ref float dst = ref Unsafe.Add(ref _c, row * ldc + col);
+            if (accumulate) acc = Vector512.LoadUnsafe(ref dst) + acc;
+            if (_hasBias) acc += Vector512.LoadUnsafe(ref _bias, (nuint)col);
+            acc.StoreUnsafe(ref dst);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, int lane0, Vector256<float> acc)
+        {
+            if (row >= rows) return;
+            if (panel >= fullPanels) { acc.StoreUnsafe(ref _tail, (nuint)(row * Width + lane0)); return; }
+            int col = panel * Width + lane0;
+            ref float dst = ref Unsafe.Add(ref _c, row * ldc + col);
+            if (accumulate) acc = Vector256.LoadUnsafe(ref dst) + acc;
+            if (_hasBias) acc += Vector256.LoadUnsafe(ref _bias, (nuint)col);
+            acc.StoreUnsafe(ref dst);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Put(int row, int panel, int lane0, Vector128<float> acc)
+        {
+            if (row >= rows) return;
+            if (panel >= fullPanels) { acc.StoreUnsafe(ref _tail, (nuint)(row * Width + lane0)); return; }
+            int col = panel * Width + lane0;
+            ref float dst = ref Unsafe.Add(ref _c, row * ldc + col);
+            if (accumulate) acc = Vector128.LoadUnsafe(ref dst) + acc;
+            if (_hasBias) acc += Vector128.LoadUnsafe(ref _bias, (nuint)col);
+            acc.StoreUnsafe(ref dst);
+        }
+
+        public void Put(int row, int panel, int lane, float acc)
+        {
+            if (row >= rows) return;
+            if (panel >= fullPanels) { Unsafe.Add(ref _tail, row * Width + lane) = acc; return; }
+            int col = panel * Width + lane;
+            ref float dst = ref Unsafe.Add(ref _c, row * ldc + col);
+            if (accumulate) acc = dst + acc;
+            if (_hasBias) acc += Unsafe.Add(ref _bias, col);
+            dst = acc;
         }
     }
 
@@ -321,6 +457,44 @@ internal sealed class PanelMatrix
         sink.Put(row + 3, p, a3);
     }
 
+    // A single row (a matrix-vector product, e.g. the RoPE parameter nets): the 4-row kernels would do
+    // four times the FMAs. Four panels per pass keep four independent FMA chains in flight; each lane
+    // still accumulates over i = 0..K−1 from zero, so results equal those of the multi-row kernels.
+    private void Row1x512<TSink>(ref float x, int xStride, ref TSink sink) where TSink : IPanelSink, allows ref struct
+    {
+        int k = K, p = 0, stride = k * Width;
+        for (; p + 4 <= PanelCount; p += 4)
+        {
+            ref float w = ref Unsafe.Add(ref Panels, p * stride);
+            ref float xi = ref x;
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int i = 0; i < k; i++)
+            {
+                var v = Vector512.Create(xi);
+                a0 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref w), a0);
+                a1 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref w, (nuint)stride), a1);
+                a2 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref w, (nuint)(2 * stride)), a2);
+                a3 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref w, (nuint)(3 * stride)), a3);
+                xi = ref Unsafe.Add(ref xi, xStride);
+                w = ref Unsafe.Add(ref w, Width);
+            }
+            sink.Put(0, p, a0); sink.Put(0, p + 1, a1); sink.Put(0, p + 2, a2); sink.Put(0, p + 3, a3);
+        }
+        for (; p < PanelCount; p++)
+        {
+            ref float w = ref Unsafe.Add(ref Panels, p * stride);
+            ref float xi = ref x;
+            Vector512<float> a0 = default;
+            for (int i = 0; i < k; i++)
+            {
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(xi), Vector512.LoadUnsafe(ref w), a0);
+                xi = ref Unsafe.Add(ref xi, xStride);
+                w = ref Unsafe.Add(ref w, Width);
+            }
+            sink.Put(0, p, a0);
+        }
+    }
+
     // ---- AVX2 ----
 
     private void Panel6x256<TSink>(ref float xp, int rowBase, int r0, int p, ref TSink sink) where TSink : IPanelSink, allows ref struct
@@ -358,9 +532,48 @@ internal sealed class PanelMatrix
         sink.Put(row + 5, p, 0, a5); sink.Put(row + 5, p, 8, b5);
     }
 
+    // One row on AVX2: two panels (four ymm chains) per pass; same per-lane order as every other kernel.
+    private void Row1x256<TSink>(ref float x, int xStride, ref TSink sink) where TSink : IPanelSink, allows ref struct
+    {
+        int k = K, p = 0, stride = k * Width;
+        for (; p + 2 <= PanelCount; p += 2)
+        {
+            ref float w = ref Unsafe.Add(ref Panels, p * stride);
+            ref float xi = ref x;
+            Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default;
+            for (int i = 0; i < k; i++)
+            {
+                var v = Vector256.Create(xi);
+                a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w), a0);
+                b0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w, 8), b0);
+                a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w, (nuint)stride), a1);
+                b1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w, (nuint)stride + 8), b1);
+                xi = ref Unsafe.Add(ref xi, xStride);
+                w = ref Unsafe.Add(ref w, Width);
+            }
+            sink.Put(0, p, 0, a0); sink.Put(0, p, 8, b0);
+            sink.Put(0, p + 1, 0, a1); sink.Put(0, p + 1, 8, b1);
+        }
+        if (p < PanelCount)
+        {
+            ref float w = ref Unsafe.Add(ref Panels, p * stride);
+            ref float xi = ref x;
+            Vector256<float> a0 = default, b0 = default;
+            for (int i = 0; i < k; i++)
+            {
+                var v = Vector256.Create(xi);
+                a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w), a0);
+                b0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref w, 8), b0);
+                xi = ref Unsafe.Add(ref xi, xStride);
+                w = ref Unsafe.Add(ref w, Width);
+            }
+            sink.Put(0, p, 0, a0); sink.Put(0, p, 8, b0);
+        }
+    }
+
     // ---- 128-bit and scalar: one row (elements GroupRows apart) at a time ----
 
-    private void Row128<TSink>(ref float x, ref float panel, int row, int p, ref TSink sink) where TSink : IPanelSink, allows ref struct
+    private void Row128<TSink>(ref float x, int xStride, ref float panel, int row, int p, ref TSink sink) where TSink : IPanelSink, allows ref struct
     {
         Vector128<float> a = default, b = default, c = default, e = default;
         for (int i = 0; i < K; i++)
@@ -370,7 +583,7 @@ internal sealed class PanelMatrix
             b = Vector128.MultiplyAddEstimate(v, Vector128.LoadUnsafe(ref panel, 4), b);
             c = Vector128.MultiplyAddEstimate(v, Vector128.LoadUnsafe(ref panel, 8), c);
             e = Vector128.MultiplyAddEstimate(v, Vector128.LoadUnsafe(ref panel, 12), e);
-            x = ref Unsafe.Add(ref x, GroupRows);
+            x = ref Unsafe.Add(ref x, xStride);
             panel = ref Unsafe.Add(ref panel, Width);
         }
         sink.Put(row, p, 0, a);
@@ -379,12 +592,12 @@ internal sealed class PanelMatrix
         sink.Put(row, p, 12, e);
     }
 
-    private void RowScalar<TSink>(ref float x, ref float panel, int row, int p, ref TSink sink) where TSink : IPanelSink, allows ref struct
+    private void RowScalar<TSink>(ref float x, int xStride, ref float panel, int row, int p, ref TSink sink) where TSink : IPanelSink, allows ref struct
     {
         for (int j = 0; j < Width; j++)
         {
             float s = 0;
-            for (int i = 0; i < K; i++) s = float.MultiplyAddEstimate(Unsafe.Add(ref x, i * GroupRows), Unsafe.Add(ref panel, i * Width + j), s);
+            for (int i = 0; i < K; i++) s = float.MultiplyAddEstimate(Unsafe.Add(ref x, i * xStride), Unsafe.Add(ref panel, i * Width + j), s);
             sink.Put(row, p, j, s);
         }
     }

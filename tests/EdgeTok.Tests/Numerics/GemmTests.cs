@@ -68,6 +68,28 @@ public class GemmTests
             }
     }
 
+    // A single row (matrix-vector product) takes its own kernel; its results are bit-identical to the
+    // same row inside a larger product.
+    [Theory]
+    [InlineData(7)]
+    [InlineData(128)]
+    [InlineData(133)]
+    public void MultiplyTransposed_single_row_equals_that_row_of_a_larger_product(int k)
+    {
+        const int m = 9, n = 11;
+        var rng = new Random(k);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, n * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        var all = new float[m * n];
+        Gemm.MultiplyTransposed(a, b, all, m, n, k);
+        var one = new float[n];
+        for (int i = 0; i < m; i++)
+        {
+            Gemm.MultiplyTransposed(a.AsSpan(i * k, k), b, one, 1, n, k);
+            Assert.Equal(all.AsSpan(i * n, n).ToArray(), one);
+        }
+    }
+
     [Fact]
     public void MultiplyTransposed_rejects_short_operands()
     {

@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using EdgeTok.Numerics;
+
 namespace EdgeTok.TimeSeries.Kairos;
 
 /// <summary>
@@ -53,9 +56,9 @@ internal sealed class AdaptiveRope
         Span<float> h2 = stackalloc float[_l2.Out];
         Span<float> o = stackalloc float[_l4.Out];
         _l0.Forward(s, h1, 1);
-        Relu(h1);
+        Activations.Relu(h1);
         _l2.Forward(h1, h2, 1);
-        Relu(h2);
+        Activations.Relu(h2);
         _l4.Forward(h2, o, 1);
         for (int j = 0; j < HalfDim; j++)
         {
@@ -65,22 +68,13 @@ internal sealed class AdaptiveRope
         }
     }
 
-    private static void Relu(Span<float> x)
-    {
-        for (int i = 0; i < x.Length; i++) if (!(x[i] > 0f)) x[i] = 0f;
-    }
-
     /// <summary>cos/sin tables [positions, d_kv/2] with angle t·ω_j formed in float32.</summary>
     public static void Tables(ReadOnlySpan<float> omega, int positions, Span<float> cos, Span<float> sin)
     {
-        int half = omega.Length;
-        for (int t = 0; t < positions; t++)
-            for (int j = 0; j < half; j++)
-            {
-                float a = t * omega[j];
-                cos[t * half + j] = MathF.Cos(a);
-                sin[t * half + j] = MathF.Sin(a);
-            }
+        int half = omega.Length, len = positions * half;
+        // Angles first (into sin), then one vectorised pass over the whole table.
+        for (int t = 0; t < positions; t++) TensorPrimitives.Multiply(omega, t, sin.Slice(t * half, half));
+        Trigonometry.SinCos(sin[..len], sin[..len], cos[..len]);
     }
 
     /// <summary>Rotates rows of x laid out [rows, heads·d_kv] in place; row t is at position t.</summary>

@@ -10,17 +10,28 @@ namespace EdgeTok.TimeSeries.Kairos;
 /// the real experts, before the activation:
 /// h = Σ a_g(Wh[g]φ_g + bh[g]), r = Σ a_g(Wr[g]φ_g + br[g]), e = Wo·relu(h) + bo + r.
 /// The per-size weights are stored at full width [levels, out, 2P], but only columns [0, gs) and
-/// [P, P+gs) are live; the constructor compacts exactly those columns, so whatever a checkpoint holds
+/// [P, P+gs) are live; the constructor keeps exactly those columns, so whatever a checkpoint holds
 /// in the masked columns never enters the result.
+/// <para>
+/// Speed: the value and the mask columns of each size's hidden and residual weights are packed, once,
+/// as two <see cref="PanelMatrix"/> [d_ff + d_model, gs] (rows: hidden, then residual), and the output
+/// layer as a third. All tokens of a patch share its coarser views, so each distinct view (patch,
+/// segment) goes through a size's products once and its result is mixed into every token that contains
+/// it. A fully observed view has an all-ones mask, whose product is the row sums of the mask columns:
+/// those are folded into the bias at load, so only views with missing points run the mask product.
+/// </para>
 /// </summary>
 internal sealed class MultiSizePatchEmbedding
 {
     private readonly int _levels, _patch, _dFf, _dModel;
-    private readonly float[][] _hW, _hB, _rW, _rB;
-    private readonly Linear _out;
+    private readonly PanelMatrix[] _valueW, _maskW; // per size g: rows [hidden d_ff | residual d_model], columns gs
+    private readonly float[][] _bias;               // per size g: [bh | br]
+    private readonly float[][] _observedBias;       // per size g: [bh | br] + row sums of the mask columns
+    private readonly PanelMatrix _outW;             // [d_model, d_ff]
+    private readonly float[] _outB;
 
     /// <summary>The shared output bias: the embedding of an all-zero (padding) token.</summary>
-    public float[] OutputBias => _out.Bias!;
+    public float[] OutputBias => _outB;
 
     public MultiSizePatchEmbedding(KairosTensorReader r, KairosConfig c)
     {
@@ -33,28 +44,40 @@ internal sealed class MultiSizePatchEmbedding
         var hb = r.Read("input_patch_embedding.hidden_layer.bias", _levels, _dFf);
         var rw = r.Read("input_patch_embedding.residual_layer.weight", _levels, _dModel, w);
         var rb = r.Read("input_patch_embedding.residual_layer.bias", _levels, _dModel);
-        _out = r.Linear("input_patch_embedding.output_layer", _dModel, _dFf, bias: true);
-        _hW = new float[_levels][]; _hB = new float[_levels][]; _rW = new float[_levels][]; _rB = new float[_levels][];
+        _outW = new PanelMatrix(r.Read("input_patch_embedding.output_layer.weight", _dModel, _dFf), _dModel, _dFf);
+        _outB = r.Read("input_patch_embedding.output_layer.bias", _dModel);
+        _valueW = new PanelMatrix[_levels];
+        _maskW = new PanelMatrix[_levels];
+        _bias = new float[_levels][];
+        _observedBias = new float[_levels][];
+        int width = _dFf + _dModel;
         for (int g = 0; g < _levels; g++)
         {
             int gs = c.GranularitySize(g);
-            _hW[g] = Compact(hw.AsSpan(g * _dFf * w, _dFf * w), _dFf, gs);
-            _rW[g] = Compact(rw.AsSpan(g * _dModel * w, _dModel * w), _dModel, gs);
-            _hB[g] = hb.AsSpan(g * _dFf, _dFf).ToArray();
-            _rB[g] = rb.AsSpan(g * _dModel, _dModel).ToArray();
+            var values = new float[width * gs];
+            var mask = new float[width * gs];
+            Columns(hw.AsSpan(g * _dFf * w, _dFf * w), _dFf, 0, gs, values);
+            Columns(rw.AsSpan(g * _dModel * w, _dModel * w), _dModel, 0, gs, values.AsSpan(_dFf * gs));
+            Columns(hw.AsSpan(g * _dFf * w, _dFf * w), _dFf, _patch, gs, mask);
+            Columns(rw.AsSpan(g * _dModel * w, _dModel * w), _dModel, _patch, gs, mask.AsSpan(_dFf * gs));
+            _valueW[g] = new PanelMatrix(values, width, gs);
+            _maskW[g] = new PanelMatrix(mask, width, gs);
+            var b = _bias[g] = [.. hb.AsSpan(g * _dFf, _dFf), .. rb.AsSpan(g * _dModel, _dModel)];
+            var ob = _observedBias[g] = new float[width];
+            for (int i = 0; i < width; i++)
+            {
+                double sum = 0;
+                foreach (float v in mask.AsSpan(i * gs, gs)) sum += v;
+                ob[i] = (float)(b[i] + sum);
+            }
         }
     }
 
-    // Keeps columns [0, gs) and [P, P+gs) of a [rows, 2P] matrix: [rows, 2gs].
-    private float[] Compact(ReadOnlySpan<float> full, int rows, int gs)
+    // Columns [from, from + gs) of a [rows, 2P] matrix: [rows, gs]. Only these are live (the rest of the
+    // 2P width is masked out in the reference), so whatever a checkpoint holds elsewhere is never read.
+    private void Columns(ReadOnlySpan<float> full, int rows, int from, int gs, Span<float> dst)
     {
-        var dst = new float[rows * 2 * gs];
-        for (int i = 0; i < rows; i++)
-        {
-            full.Slice(i * 2 * _patch, gs).CopyTo(dst.AsSpan(i * 2 * gs, gs));
-            full.Slice(i * 2 * _patch + _patch, gs).CopyTo(dst.AsSpan(i * 2 * gs + gs, gs));
-        }
-        return dst;
+        for (int i = 0; i < rows; i++) full.Slice(i * 2 * _patch + from, gs).CopyTo(dst.Slice(i * gs, gs));
     }
 
     /// <summary>
@@ -67,80 +90,110 @@ internal sealed class MultiSizePatchEmbedding
         ReadOnlySpan<float> levelWeight, Span<float> output, KairosTrace? trace, int traceRowOffset, float[]? traceXFinal, int traceRows)
     {
         int n = tokenPatch.Length;
-        // Temporaries come from the shared pool (h accumulates, so it is cleared; the others are fully written).
+        if (n == 0) return;
+        // Temporaries come from the shared pool (h accumulates and is cleared; the others are fully written).
         var fpool = System.Buffers.ArrayPool<float>.Shared;
+        var ipool = System.Buffers.ArrayPool<int>.Shared;
+        int width = _dFf + _dModel;
         var ha = fpool.Rent(n * _dFf);
-        var rowsA = System.Buffers.ArrayPool<int>.Shared.Rent(n);
-        var phiA = fpool.Rent(n * 2 * _patch);
-        var hgA = fpool.Rent(n * _dFf);
-        var rgA = fpool.Rent(n * _dModel);
+        var intsA = ipool.Rent(3 * n);
+        var phiA = fpool.Rent(2 * n * _patch);
+        var packA = fpool.Rent(Math.Max(PanelMatrix.PackedLength(n, _patch), PanelMatrix.PackedLength(n, _dFf)));
+        var outA = fpool.Rent(2 * n * width);
         try
         {
             EmbedCore(values, observed, tokenPatch, tokenOffset, levelWeight, output, traceRowOffset, traceXFinal, traceRows,
-                ha.AsSpan(0, n * _dFf), rowsA.AsSpan(0, n), phiA, hgA, rgA);
+                ha.AsSpan(0, n * _dFf), intsA.AsSpan(0, 3 * n), phiA.AsSpan(0, 2 * n * _patch), packA, outA.AsSpan(0, 2 * n * width));
         }
         finally
         {
             fpool.Return(ha);
-            System.Buffers.ArrayPool<int>.Shared.Return(rowsA);
+            ipool.Return(intsA);
             fpool.Return(phiA);
-            fpool.Return(hgA);
-            fpool.Return(rgA);
+            fpool.Return(packA);
+            fpool.Return(outA);
         }
     }
 
     private void EmbedCore(ReadOnlySpan<float> values, ReadOnlySpan<float> observed, ReadOnlySpan<int> tokenPatch, ReadOnlySpan<int> tokenOffset,
         ReadOnlySpan<float> levelWeight, Span<float> output, int traceRowOffset, float[]? traceXFinal, int traceRows,
-        Span<float> h, Span<int> rows, float[] phiA, float[] hgA, float[] rgA)
+        Span<float> h, Span<int> ints, Span<float> phi, float[] packA, Span<float> outs)
     {
-        int n = tokenPatch.Length;
+        int n = tokenPatch.Length, width = _dFf + _dModel;
+        var rows = ints[..n];            // tokens that use size g
+        var view = ints.Slice(n, n);     // the distinct view each of them reads
+        var partial = ints.Slice(2 * n, n); // per view: its row in the mask product, or −1 when fully observed
+        var phiV = phi[..(n * _patch)];
+        var phiM = phi[(n * _patch)..];
+        var outV = outs[..(n * width)];
+        var outM = outs[(n * width)..];
         h.Clear();
         var r = output[..(n * _dModel)];
         r.Clear();
         for (int g = 0; g < _levels; g++)
         {
             int gs = _patch >> g;
-            int m = 0;
-            for (int t = 0; t < n; t++) if (levelWeight[tokenPatch[t] * _levels + g] != 0f) rows[m++] = t;
-            if (m == 0) continue;
-            var phi = phiA.AsSpan(0, m * 2 * gs);
-            for (int i = 0; i < m; i++)
+            // Tokens come in patch and offset order, so the tokens sharing a view are consecutive.
+            int m = 0, u = 0, q = 0, lastStart = -1;
+            for (int t = 0; t < n; t++)
             {
-                int t = rows[i];
+                if (levelWeight[tokenPatch[t] * _levels + g] == 0f) continue;
                 int start = tokenPatch[t] * _patch + tokenOffset[t] / gs * gs;
-                var dst = phi.Slice(i * 2 * gs, 2 * gs);
-                for (int j = 0; j < gs; j++)
+                if (start != lastStart)
                 {
-                    float v = values[start + j];
-                    dst[j] = float.IsNaN(v) ? 0f : v;
-                    dst[gs + j] = observed[start + j];
+                    var dst = phiV.Slice(u * gs, gs);
+                    bool full = true;
+                    for (int j = 0; j < gs; j++)
+                    {
+                        float v = values[start + j];
+                        dst[j] = float.IsNaN(v) ? 0f : v;
+                        full &= observed[start + j] == 1f;
+                    }
+                    partial[u] = full ? -1 : q;
+                    if (!full) observed.Slice(start, gs).CopyTo(phiM.Slice(q++ * gs, gs));
+                    lastStart = start;
+                    u++;
                 }
+                rows[m] = t;
+                view[m] = u - 1;
+                m++;
                 if (traceXFinal is not null)
                 {
-                    var full = traceXFinal.AsSpan((g * traceRows + traceRowOffset + t) * 2 * _patch, 2 * _patch);
-                    dst[..gs].CopyTo(full);
-                    dst[gs..].CopyTo(full[_patch..]);
+                    var x = traceXFinal.AsSpan((g * traceRows + traceRowOffset + t) * 2 * _patch, 2 * _patch);
+                    phiV.Slice((u - 1) * gs, gs).CopyTo(x);
+                    observed.Slice(lastStart, gs).CopyTo(x[_patch..]);
                 }
             }
-            var hg = hgA.AsSpan(0, m * _dFf);
-            var rg = rgA.AsSpan(0, m * _dModel);
-            Gemm.MultiplyTransposed(phi, _hW[g], hg, m, _dFf, 2 * gs);
-            Gemm.MultiplyTransposed(phi, _rW[g], rg, m, _dModel, 2 * gs);
+            if (m == 0) continue;
+            // Per distinct view: [Wh·φ + bh | Wr·φ + br], the mask part folded into the bias or, with missing
+            // points, from its own product.
+            PanelMatrix.PackRows(phiV[..(u * gs)], u, gs, packA);
+            _valueW[g].Multiply(packA, u, outV, width);
+            if (q > 0)
+            {
+                PanelMatrix.PackRows(phiM[..(q * gs)], q, gs, packA);
+                _maskW[g].Multiply(packA, q, outM, width, bias: _bias[g]);
+            }
+            for (int v = 0; v < u; v++)
+            {
+                var o = outV.Slice(v * width, width);
+                TensorPrimitives.Add(o, partial[v] < 0 ? _observedBias[g] : outM.Slice(partial[v] * width, width), o);
+            }
             for (int i = 0; i < m; i++)
             {
                 int t = rows[i];
                 float a = levelWeight[tokenPatch[t] * _levels + g];
-                var hs = hg.Slice(i * _dFf, _dFf);
-                TensorPrimitives.Add(hs, _hB[g], hs);
+                var o = outV.Slice(view[i] * width, width);
                 var ht = h.Slice(t * _dFf, _dFf);
-                TensorPrimitives.MultiplyAdd(hs, a, ht, ht);
-                var rs = rg.Slice(i * _dModel, _dModel);
-                TensorPrimitives.Add(rs, _rB[g], rs);
+                TensorPrimitives.MultiplyAdd(o[.._dFf], a, ht, ht);
                 var rt = r.Slice(t * _dModel, _dModel);
-                TensorPrimitives.MultiplyAdd(rs, a, rt, rt);
+                TensorPrimitives.MultiplyAdd(o[_dFf..], a, rt, rt);
             }
         }
-        for (int i = 0; i < h.Length; i++) if (!(h[i] > 0f)) h[i] = 0f;
-        _out.Forward(h, r, n, accumulate: true);
+        // e = Wo·relu(h) + r + bo; relu on the packed copy (its zero padding stays zero).
+        var packed = packA.AsSpan(0, PanelMatrix.PackedLength(n, _dFf));
+        PanelMatrix.PackRows(h, n, _dFf, packed);
+        Activations.Relu(packed);
+        _outW.Multiply(packed, n, r, _dModel, accumulate: true, bias: _outB);
     }
 }

@@ -28,7 +28,7 @@ internal sealed class QuantileHead
         {
             var h = ha.AsSpan(0, rows * _hidden.Out);
             _hidden.Forward(x, h, rows);
-            for (int i = 0; i < h.Length; i++) if (!(h[i] > 0f)) h[i] = 0f;
+            Numerics.Activations.Relu(h);
             var res = ra.AsSpan(0, rows * _residual.Out);
             _residual.Forward(x, res, rows);
             _output.Forward(h, raw, rows);

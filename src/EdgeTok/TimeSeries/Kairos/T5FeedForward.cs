@@ -17,7 +17,7 @@ internal sealed class T5FeedForward
     {
         var h = hidden[..(rows * Wi.Out)];
         Wi.Forward(x, h, rows);
-        for (int i = 0; i < h.Length; i++) if (!(h[i] > 0f)) h[i] = 0f;
+        Numerics.Activations.Relu(h);
         Wo.Forward(h, residual, rows, accumulate: true);
     }
 }
