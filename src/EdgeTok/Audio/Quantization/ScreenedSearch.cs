@@ -43,8 +43,15 @@ internal static class ScreenedSearch
         return padded * (QuantizedCodebook.StateStride + 3) + qc.K;
     }
 
-    /// <summary>Ints of scratch: the candidate list of one row.</summary>
-    internal static int ScratchInts(QuantizedCodebook qc) => qc.K;
+    /// <summary>
+    /// Rows between finding a row's candidates (and prefetching their float32 codewords) and re-ranking
+    /// them: the codebook rows are scattered through memory the screening never touches, and waiting for
+    /// each in turn cost more than the screening's bookkeeping.
+    /// </summary>
+    private const int PrefetchRows = 3;
+
+    /// <summary>Ints of scratch: the candidate lists of the rows in flight.</summary>
+    internal static int ScratchInts(QuantizedCodebook qc) => (PrefetchRows + 1) * qc.K;
 
     /// <summary>
     /// Nearest codeword of each of <paramref name="rows"/> rows of <paramref name="x"/> [rows, D].
@@ -68,19 +75,45 @@ internal static class ScreenedSearch
         Quantize(x, rows, qc, bytes, rowScale, window, rowNorm);
         qc.Scan(bytes, rows, rowScale, state);
         double band = NearestCodeword.BandFactor(d);
-        for (int r = 0; r < rows; r++)
+        const int ring = PrefetchRows + 1;
+        Span<int> counts = stackalloc int[ring];
+        for (int r = 0; r < rows + PrefetchRows; r++)
         {
-            var xr = x.Slice(r * d, d);
-            var st = state.Slice(r * QuantizedCodebook.StateStride, QuantizedCodebook.StateStride);
-            int n = window[r] >= 0 ? Candidates(st, window[r], k, qc.StepCount, ints) : -1;
-            if (n < 1)
+            if (r < rows)
+            {
+                var st = state.Slice(r * QuantizedCodebook.StateStride, QuantizedCodebook.StateStride);
+                var list = ints.Slice(r % ring * k, k);
+                int n = counts[r % ring] = window[r] >= 0 ? Candidates(st, window[r], k, qc.StepCount, list) : -1;
+                if (n > 1) Prefetch(codebook, d, list[..n]);
+            }
+            int rr = r - PrefetchRows;
+            if (rr < 0) continue;
+            var xr = x.Slice(rr * d, d);
+            int m = counts[rr % ring];
+            var cands = ints.Slice(rr % ring * k, Math.Max(m, 0));
+            if (m < 1)
             {
                 // Not screenable (huge magnitudes) or an overflowed score: the float32 search decides.
-                NearestCodeword.Search(xr, 1, panels, codebook, fallbackFloats, fallbackInts, best.Slice(r, 1));
+                NearestCodeword.Search(xr, 1, panels, codebook, fallbackFloats, fallbackInts, best.Slice(rr, 1));
                 continue;
             }
-            best[r] = n == 1 ? ints[0]
-                : ReRank(xr, ints[..n], qc, codebook, scores, (float)(band * (qc.MaxSquaredNorm + 2 * rowNorm[r] * qc.MaxNorm) + 1e-30));
+            best[rr] = m == 1 ? cands[0]
+                : ReRank(xr, cands, qc, codebook, scores, (float)(band * (qc.MaxSquaredNorm + 2 * rowNorm[rr] * qc.MaxNorm) + 1e-30));
+        }
+    }
+
+    // Asks for the cache lines of the candidates' float32 codewords.
+    private static unsafe void Prefetch(ReadOnlySpan<float> codebook, int d, ReadOnlySpan<int> candidates)
+    {
+        if (!Sse.IsSupported) return;
+        fixed (float* cb = codebook)
+        {
+            foreach (int j in candidates)
+            {
+                float* row = cb + (nint)j * d;
+                for (int i = 0; i < d; i += 16) Sse.Prefetch0(row + i);
+                Sse.Prefetch0(row + d - 1);
+            }
         }
     }
 
