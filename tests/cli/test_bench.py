@@ -76,6 +76,20 @@ def test_bench_gemm_json_per_shape():
             assert x[key] > 0, key
 
 
+@pytest.mark.parametrize("kernel", ["panel", "dot"])
+def test_bench_gemm_kernels(kernel):
+    # panel: the Kairos linear layers' packed kernel (the default); dot: attention's GEMM. 1-row shapes too.
+    r = run("bench", "gemm", "--shape", "1x40x33,13x17x70", "--kernel", kernel, "--iterations", 1, "--json")
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [j["shape"] for j in rows] == ["1x40x33", "13x17x70"] and all(j["kernel"] == kernel and j["gflops"] > 0 for j in rows)
+
+
+def test_bench_gemm_bad_kernel_exits_2():
+    r = run("bench", "gemm", "--kernel", "blas")
+    assert r.returncode == 2 and "--kernel wants panel or dot" in r.stderr
+
+
 def test_bench_gemm_bad_shape_exits_2():
     r = run("bench", "gemm", "--shape", "4x4")
     assert r.returncode == 2 and "MxNxK" in r.stderr

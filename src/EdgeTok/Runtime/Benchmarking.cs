@@ -93,12 +93,14 @@ public static class Benchmarking
     }
 
     /// <summary>
-    /// Times <see cref="Numerics.Gemm.MultiplyTransposed"/> on random [M,K]·[N,K]ᵀ operands, each iteration
-    /// repeating the product until it lasts about a millisecond so the timer resolution does not matter,
-    /// and measures the FMA peak right before it so both see the same machine state.
+    /// Times C = A·Bᵀ on random [M,K]·[N,K]ᵀ operands, each iteration repeating the product until it lasts
+    /// about a millisecond so the timer resolution does not matter, and measures the FMA peak right before
+    /// it so both see the same machine state. <paramref name="panel"/> (the Kairos linear layers' kernel):
+    /// B packed once into a <see cref="Numerics.PanelMatrix"/>, A's rows packed on every call as a layer
+    /// does; otherwise <see cref="Numerics.Gemm.MultiplyTransposed"/> (attention, audio projections).
     /// </summary>
     /// <exception cref="EdgeTokException">Non-positive dimensions or iteration count.</exception>
-    public static GemmResult Gemm(int m, int n, int k, int iterations)
+    public static GemmResult Gemm(int m, int n, int k, int iterations, bool panel = true)
     {
         if (m < 1 || n < 1 || k < 1) throw EdgeTokException.Argument($"GEMM dimensions must be positive, got {m}x{n}x{k}");
         var rng = new Random(1);
@@ -110,7 +112,26 @@ public static class Benchmarking
         double flops = 2.0 * m * n * k;
         int reps = (int)Math.Clamp(2e7 / flops, 1, 1 << 20); // ~1 ms at 20 GFLOP/s
         var peak = PeakFlops.Measure(Math.Max(3, Math.Min(iterations, 9)), 50);
-        var t = Measure(() => { for (int r = 0; r < reps; r++) Numerics.Gemm.MultiplyTransposed(a, b, c, m, n, k); }, iterations, warmup: 3);
+        Action run;
+        if (panel)
+        {
+            var pb = new Numerics.PanelMatrix(b, n, k);
+            var packed = new float[Numerics.PanelMatrix.PackedLength(m, k)];
+            run = () =>
+            {
+                for (int r = 0; r < reps; r++)
+                {
+                    if (m == 1) pb.MultiplyRow(a, c);
+                    else
+                    {
+                        Numerics.PanelMatrix.PackRows(a, m, k, packed);
+                        pb.Multiply(packed, m, c, n);
+                    }
+                }
+            };
+        }
+        else run = () => { for (int r = 0; r < reps; r++) Numerics.Gemm.MultiplyTransposed(a, b, c, m, n, k); };
+        var t = Measure(run, iterations, warmup: 3);
         var perCall = new Timing(t.Milliseconds.Select(x => x / reps).ToArray(), t.AllocatedBytesPerIteration / reps);
         return new GemmResult(perCall, flops / perCall.MinMs / 1e6, flops / perCall.MedianMs / 1e6, peak.GigaFlops);
     }
