@@ -26,12 +26,18 @@ public static class PeakFlops
         if (repetitions < 1 || milliseconds < 1) throw EdgeTokException.Argument("repetitions and milliseconds must be positive");
         int bits = CpuFeatures.VectorBits >= 128 ? CpuFeatures.VectorBits : 32;
         int lanes = Math.Max(1, bits / 32);
-        // Calibrate the iteration count so one repetition lasts about the requested time.
+        return Repeat(iters => Run(iters, bits), 12.0 * lanes * 2.0, bits, repetitions, milliseconds);
+    }
+
+    // Calibrates the iteration count so one repetition lasts about the requested time, then keeps the
+    // best and the median of the repetitions.
+    private static Result Repeat(Action<long> run, double opsPerIteration, int bits, int repetitions, int milliseconds)
+    {
         long iters = 1 << 16;
         while (true)
         {
             var sw = Stopwatch.StartNew();
-            Run(iters, bits);
+            run(iters);
             if (sw.Elapsed.TotalMilliseconds > milliseconds / 4.0 || iters > 1L << 34) break;
             iters *= 2;
         }
@@ -40,13 +46,12 @@ public static class PeakFlops
         for (int r = 0; r < repetitions; r++)
         {
             var sw = Stopwatch.StartNew();
-            Run(iters, bits);
+            run(iters);
             ms[r] = sw.Elapsed.TotalMilliseconds;
         }
-        double flops = iters * 12.0 * lanes * 2.0;
+        double ops = iters * opsPerIteration;
         var sorted = ms.Order().ToArray();
-        double median = sorted[sorted.Length / 2];
-        return new Result(flops / sorted[0] / 1e6, flops / median / 1e6, bits, ms);
+        return new Result(ops / sorted[0] / 1e6, ops / sorted[sorted.Length / 2] / 1e6, bits, ms);
     }
 
     /// <summary>
@@ -58,25 +63,7 @@ public static class PeakFlops
     {
         if (repetitions < 1 || milliseconds < 1) throw EdgeTokException.Argument("repetitions and milliseconds must be positive");
         if (!AvxVnni.IsSupported) return null;
-        long iters = 1 << 16;
-        while (true)
-        {
-            var sw = Stopwatch.StartNew();
-            RunVnni(iters);
-            if (sw.Elapsed.TotalMilliseconds > milliseconds / 4.0 || iters > 1L << 34) break;
-            iters *= 2;
-        }
-        iters = (long)(iters * 4.0);
-        var ms = new double[repetitions];
-        for (int r = 0; r < repetitions; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            RunVnni(iters);
-            ms[r] = sw.Elapsed.TotalMilliseconds;
-        }
-        double ops = iters * 12.0 * 32 * 2.0;
-        var sorted = ms.Order().ToArray();
-        return new Result(ops / sorted[0] / 1e6, ops / sorted[sorted.Length / 2] / 1e6, 256, ms);
+        return Repeat(iters => RunVnni(iters), 12.0 * 32 * 2.0, 256, repetitions, milliseconds);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

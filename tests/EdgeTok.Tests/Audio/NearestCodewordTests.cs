@@ -26,8 +26,8 @@ public class NearestCodewordTests
     public void Search_matches_a_float64_brute_force(int rows, int k, int d)
     {
         var rng = new Random(rows * 1009 + k * 31 + d);
-        var cb = Random(rng, k * d, 1.0);
-        var x = Random(rng, rows * d, 1.5);
+        var cb = NearestReference.Gaussian(rng, k * d, 1.0);
+        var x = NearestReference.Gaussian(rng, rows * d, 1.5);
         AssertSearchMatches(x, rows, cb, k, d);
     }
 
@@ -37,7 +37,7 @@ public class NearestCodewordTests
     public void Duplicate_codewords_resolve_to_the_lowest_index(int rows, int k, int d)
     {
         var rng = new Random(7);
-        var cb = Random(rng, k * d, 1.0);
+        var cb = NearestReference.Gaussian(rng, k * d, 1.0);
         // Codeword j + k/2 repeats codeword j; rows sit on or near codewords of both halves.
         for (int j = 0; j < k / 2; j++) Array.Copy(cb, j * d, cb, (j + k / 2) * d, d);
         var x = new float[rows * d];
@@ -56,8 +56,8 @@ public class NearestCodewordTests
         // Late RVQ levels: ||c|| ≪ ||x||, where a band proportional to ||x||² would re-check every row.
         var rng = new Random(11);
         const int rows = 50, k = 256, d = 32;
-        var cb = Random(rng, k * d, 1e-3);
-        var x = Random(rng, rows * d, 10.0);
+        var cb = NearestReference.Gaussian(rng, k * d, 1e-3);
+        var x = NearestReference.Gaussian(rng, rows * d, 10.0);
         AssertSearchMatches(x, rows, cb, k, d);
     }
 
@@ -69,10 +69,10 @@ public class NearestCodewordTests
         var cb = new float[levels * k * d];
         for (int q = 0; q < levels; q++)
         {
-            var level = Random(rng, k * d, Math.Pow(0.7, q));
+            var level = NearestReference.Gaussian(rng, k * d, Math.Pow(0.7, q));
             level.CopyTo(cb, q * k * d);
         }
-        var latent = Random(rng, frames * d, 1.0);
+        var latent = NearestReference.Gaussian(rng, frames * d, 1.0);
         var rvq = new ResidualVectorQuantizer(cb, levels, k, d);
         var codes = new int[frames * levels];
         rvq.Encode(latent, frames, codes, levels);
@@ -82,7 +82,7 @@ public class NearestCodewordTests
             Array.Copy(latent, t * d, r, 0, d);
             for (int q = 0; q < levels; q++)
             {
-                int expected = BruteForce(r, cb.AsSpan(q * k * d, k * d), k, d);
+                int expected = NearestReference.BruteForce(r, cb.AsSpan(q * k * d, k * d), k, d);
                 Assert.Equal(expected, codes[t * levels + q]);
                 for (int i = 0; i < d; i++) r[i] -= cb[(q * k + expected) * d + i];
             }
@@ -95,12 +95,12 @@ public class NearestCodewordTests
         // Every codeword twice: each search ties and takes the exact re-check path.
         const int k = 32, d = 16, frames = 40;
         var rng = new Random(9);
-        var half = Random(rng, k / 2 * d, 1.0);
+        var half = NearestReference.Gaussian(rng, k / 2 * d, 1.0);
         var cb = new float[k * d];
         half.CopyTo(cb, 0);
         half.CopyTo(cb, k / 2 * d);
         var rvq = new ResidualVectorQuantizer(cb, 1, k, d);
-        var latent = Random(rng, frames * d, 1.0);
+        var latent = NearestReference.Gaussian(rng, frames * d, 1.0);
         var codes = new int[frames];
         var ws = new QuantizerWorkspace();
         rvq.Encode(latent, frames, codes, 1, ws);
@@ -117,35 +117,7 @@ public class NearestCodewordTests
         var best = new int[rows];
         NearestCodeword.Search(x, rows, panels, cb, new float[NearestCodeword.ScratchFloats(panels, rows)], new int[NearestCodeword.ScratchInts(rows)], best);
         for (int r = 0; r < rows; r++)
-            Assert.Equal(BruteForce(x.AsSpan(r * d, d), cb, k, d), best[r]);
+            Assert.Equal(NearestReference.BruteForce(x.AsSpan(r * d, d), cb, k, d), best[r]);
         return best;
-    }
-
-    private static int BruteForce(ReadOnlySpan<float> x, ReadOnlySpan<float> cb, int k, int d)
-    {
-        int best = 0;
-        double bestD = double.PositiveInfinity;
-        for (int j = 0; j < k; j++)
-        {
-            double s = 0;
-            for (int i = 0; i < d; i++)
-            {
-                double e = (double)x[i] - cb[j * d + i];
-                s += e * e;
-            }
-            if (s < bestD)
-            {
-                bestD = s;
-                best = j;
-            }
-        }
-        return best;
-    }
-
-    private static float[] Random(Random rng, int n, double scale)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(ResidualVectorQuantizerTests.Gauss(rng) * scale);
-        return a;
     }
 }

@@ -23,8 +23,8 @@ public class ScreenedSearchTests
     public void Every_screened_score_lies_within_half_the_window_of_the_exact_score(int rows, int k, int d)
     {
         var rng = new Random(rows * 7919 + k * 13 + d);
-        var cb = Random(rng, k * d, 1.0);
-        var x = Random(rng, rows * d, 1.5);
+        var cb = NearestReference.Gaussian(rng, k * d, 1.0);
+        var x = NearestReference.Gaussian(rng, rows * d, 1.5);
         var qc = new QuantizedCodebook(cb, k, d);
         var (packed, scale, window, _) = Quantized(x, rows, qc);
         for (int r = 0; r < rows; r++)
@@ -53,8 +53,8 @@ public class ScreenedSearchTests
     public void Vector_and_scalar_scans_keep_identical_lane_state(int rows, int k, int d)
     {
         var rng = new Random(k + d);
-        var cb = Random(rng, k * d, 0.8);
-        var x = Random(rng, rows * d, 1.2);
+        var cb = NearestReference.Gaussian(rng, k * d, 0.8);
+        var x = NearestReference.Gaussian(rng, rows * d, 1.2);
         var qc = new QuantizedCodebook(cb, k, d);
         var (packed, scale, _, _) = Quantized(x, rows, qc);
         int padded = (rows + 3) / 4 * 4;
@@ -76,7 +76,7 @@ public class ScreenedSearchTests
     public void Search_matches_a_float64_brute_force(int rows, int k, int d)
     {
         var rng = new Random(rows * 101 + k + d * 7);
-        AssertMatches(Random(rng, rows * d, 1.5), rows, Random(rng, k * d, 1.0), k, d);
+        AssertMatches(NearestReference.Gaussian(rng, rows * d, 1.5), rows, NearestReference.Gaussian(rng, k * d, 1.0), k, d);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class ScreenedSearchTests
     {
         const int k = 256, d = 64, rows = 60;
         var rng = new Random(3);
-        var cb = Random(rng, k * d, 1.0);
+        var cb = NearestReference.Gaussian(rng, k * d, 1.0);
         // The upper half repeats the lower half, half of it exactly, half nudged by one part in 10⁶;
         // rows sit on codewords or between twins, so nearly every search has a tie or near tie.
         for (int j = 0; j < k / 2; j++)
@@ -106,7 +106,7 @@ public class ScreenedSearchTests
     {
         const int k = 160, d = 40;
         var rng = new Random(17);
-        var cb = Random(rng, k * d, 1.0);
+        var cb = NearestReference.Gaussian(rng, k * d, 1.0);
         Array.Clear(cb, 5 * d, d);                    // a zero codeword
         for (int i = 0; i < d; i++) cb[9 * d + i] = 1e-30f * (i + 1);  // a tiny one
         var rows = new List<float[]>
@@ -130,8 +130,8 @@ public class ScreenedSearchTests
     {
         const int k = 128, d = 16, rows = 9;
         var rng = new Random(23);
-        var cb = Random(rng, k * d, scale);
-        var x = Random(rng, rows * d, scale);
+        var cb = NearestReference.Gaussian(rng, k * d, scale);
+        var x = NearestReference.Gaussian(rng, rows * d, scale);
         AssertMatches(x, rows, cb, k, d);
     }
 
@@ -141,8 +141,8 @@ public class ScreenedSearchTests
         const int levels = 6, k = 256, d = 32, frames = 400;
         var rng = new Random(29);
         var cb = new float[levels * k * d];
-        for (int q = 0; q < levels; q++) Random(rng, k * d, Math.Pow(0.8, q)).CopyTo(cb, q * k * d);
-        var latent = Random(rng, frames * d, 1.5);
+        for (int q = 0; q < levels; q++) NearestReference.Gaussian(rng, k * d, Math.Pow(0.8, q)).CopyTo(cb, q * k * d);
+        var latent = NearestReference.Gaussian(rng, frames * d, 1.5);
         var screened = new ResidualVectorQuantizer(cb, levels, k, d, screening: true);
         var plain = new ResidualVectorQuantizer(cb, levels, k, d, screening: false);
         Assert.Equal(QuantizedCodebook.IsAccelerated, screened.Screened);
@@ -159,8 +159,8 @@ public class ScreenedSearchTests
     {
         const int k = 512, d = 64, frames = 500;
         var rng = new Random(31);
-        var rvq = new ResidualVectorQuantizer(Random(rng, 2 * k * d, 1.0), 2, k, d, screening: true);
-        var latent = Random(rng, frames * d, 1.0);
+        var rvq = new ResidualVectorQuantizer(NearestReference.Gaussian(rng, 2 * k * d, 1.0), 2, k, d, screening: true);
+        var latent = NearestReference.Gaussian(rng, frames * d, 1.0);
         var codes = new int[frames * 2];
         var ws = new QuantizerWorkspace();
         rvq.Encode(latent, frames, codes, 2, ws);
@@ -189,35 +189,7 @@ public class ScreenedSearchTests
             new byte[ScreenedSearch.ScratchBytes(qc, rows)], new float[ScreenedSearch.ScratchFloats(qc, rows)], new int[ScreenedSearch.ScratchInts(qc)],
             new float[NearestCodeword.ScratchFloats(panels, 1)], new int[NearestCodeword.ScratchInts(1)], best);
         for (int r = 0; r < rows; r++)
-            Assert.Equal(BruteForce(x.AsSpan(r * d, d), cb, k, d), best[r]);
+            Assert.Equal(NearestReference.BruteForce(x.AsSpan(r * d, d), cb, k, d), best[r]);
         return best;
-    }
-
-    private static int BruteForce(ReadOnlySpan<float> x, ReadOnlySpan<float> cb, int k, int d)
-    {
-        int best = 0;
-        double bestD = double.PositiveInfinity;
-        for (int j = 0; j < k; j++)
-        {
-            double s = 0;
-            for (int i = 0; i < d; i++)
-            {
-                double e = (double)x[i] - cb[j * d + i];
-                s += e * e;
-            }
-            if (s < bestD)
-            {
-                bestD = s;
-                best = j;
-            }
-        }
-        return best;
-    }
-
-    private static float[] Random(Random rng, int n, double scale)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(ResidualVectorQuantizerTests.Gauss(rng) * scale);
-        return a;
     }
 }

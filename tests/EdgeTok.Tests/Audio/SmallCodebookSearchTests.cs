@@ -33,7 +33,7 @@ public class SmallCodebookSearchTests
         var cb = new float[levels * k * d];
         for (int q = 0; q < levels; q++)
             for (int i = 0; i < k * d; i++) cb[q * k * d + i] = (float)(ResidualVectorQuantizerTests.Gauss(rng) * Math.Pow(0.8, q));
-        var latent = Gaussian(rng, frames * d, 1.5);
+        var latent = NearestReference.Gaussian(rng, frames * d, 1.5);
         AssertMatchesReference(cb, levels, k, d, latent, frames);
     }
 
@@ -82,7 +82,7 @@ public class SmallCodebookSearchTests
         const int d = 24, frames = 64;
         var rng = new Random(k);
         var cb = new float[k * d];
-        var basis = Gaussian(rng, d, 1.0);
+        var basis = NearestReference.Gaussian(rng, d, 1.0);
         // Every codeword is the same vector with a few components moved by one ulp: all scores lie
         // within float32 rounding of each other, and only the float64 distance separates them.
         for (int j = 0; j < k; j++)
@@ -104,7 +104,7 @@ public class SmallCodebookSearchTests
         const int k = 16, d = 9, frames = 21, levels = 3;
         var cb = new float[levels * k * d];
         for (int i = 0; i < cb.Length; i++) cb[i] = (i % d) * 0.25f - 1;
-        var latent = Gaussian(new Random(3), frames * d, 1.0);
+        var latent = NearestReference.Gaussian(new Random(3), frames * d, 1.0);
         var codes = AssertMatchesReference(cb, levels, k, d, latent, frames);
         Assert.All(codes, c => Assert.Equal(0, c));
     }
@@ -116,18 +116,18 @@ public class SmallCodebookSearchTests
         // search must notice and rank those frames in float64.
         const int k = 16, d = 20, frames = 40;
         var rng = new Random(21);
-        var small = Gaussian(rng, 2 * k * d, 1e-4);
-        AssertMatchesReference(small, 2, k, d, Gaussian(rng, frames * d, 1e3), frames);
-        var huge = Gaussian(rng, k * d, 1e19);
-        AssertMatchesReference(huge, 1, k, d, Gaussian(rng, frames * d, 1e19), frames);
+        var small = NearestReference.Gaussian(rng, 2 * k * d, 1e-4);
+        AssertMatchesReference(small, 2, k, d, NearestReference.Gaussian(rng, frames * d, 1e3), frames);
+        var huge = NearestReference.Gaussian(rng, k * d, 1e19);
+        AssertMatchesReference(huge, 1, k, d, NearestReference.Gaussian(rng, frames * d, 1e19), frames);
         // Norms still finite in float32 (~1.3e19), but a frame opposite a codeword scores ≈ 3·||c||²: overflow.
-        var big = Gaussian(rng, k * d, 2.8e18);
+        var big = NearestReference.Gaussian(rng, k * d, 2.8e18);
         var opposite = new float[frames * d];
         for (int t = 0; t < frames; t++)
             for (int i = 0; i < d; i++) opposite[t * d + i] = (t % 2 == 0 ? -1 : 1) * big[t % k * d + i] + (float)(rng.NextDouble() * 1e17);
         AssertMatchesReference(big, 1, k, d, opposite, frames);
-        var tiny = Gaussian(rng, k * d, 1e-30);
-        AssertMatchesReference(tiny, 1, k, d, Gaussian(rng, frames * d, 1e-30), frames);
+        var tiny = NearestReference.Gaussian(rng, k * d, 1e-30);
+        AssertMatchesReference(tiny, 1, k, d, NearestReference.Gaussian(rng, frames * d, 1e-30), frames);
     }
 
     [Theory]
@@ -156,8 +156,8 @@ public class SmallCodebookSearchTests
         // The split quantizer interleaves two quantizers' codes: EncodeCore with a row stride and column.
         const int levels = 5, k = 16, d = 12, frames = 37, stride = 9, column = 3;
         var rng = new Random(4);
-        var rvq = new ResidualVectorQuantizer(Gaussian(rng, levels * k * d, 1.0), levels, k, d);
-        var latent = Gaussian(rng, frames * d, 1.0);
+        var rvq = new ResidualVectorQuantizer(NearestReference.Gaussian(rng, levels * k * d, 1.0), levels, k, d);
+        var latent = NearestReference.Gaussian(rng, frames * d, 1.0);
         var plain = new int[frames * levels];
         rvq.Encode(latent, frames, plain, levels);
         var wide = new int[frames * stride];
@@ -176,11 +176,11 @@ public class SmallCodebookSearchTests
     {
         const int levels = 46, k = 16, d = 64, frames = 200;
         var rng = new Random(8);
-        var cb = Gaussian(rng, levels * k * d, 1.0);
+        var cb = NearestReference.Gaussian(rng, levels * k * d, 1.0);
         // Duplicated codewords: many frames take the float64 re-check.
         for (int q = 0; q < levels; q++) cb.AsSpan(q * k * d, d).CopyTo(cb.AsSpan((q * k + 1) * d, d));
         var rvq = new ResidualVectorQuantizer(cb, levels, k, d);
-        var latent = Gaussian(rng, frames * d, 1.0);
+        var latent = NearestReference.Gaussian(rng, frames * d, 1.0);
         var codes = new int[frames * levels];
         var ws = new QuantizerWorkspace();
         rvq.Encode(latent, frames, codes, levels, ws);
@@ -212,40 +212,11 @@ public class SmallCodebookSearchTests
             for (int q = 0; q < levels; q++)
             {
                 var level = cb.AsSpan(q * k * d, k * d);
-                int expected = BruteForce(r, level, k, d);
+                int expected = NearestReference.BruteForce(r, level, k, d);
                 Assert.True(expected == codes[t * levels + q], $"frame {t}, level {q}: expected {expected}, got {codes[t * levels + q]}");
                 for (int i = 0; i < d; i++) r[i] -= level[expected * d + i];
             }
         }
         return codes;
-    }
-
-    // Float64 distances in index order; the first of equal distances wins.
-    private static int BruteForce(ReadOnlySpan<float> x, ReadOnlySpan<float> cb, int k, int d)
-    {
-        int best = 0;
-        double bestD = double.PositiveInfinity;
-        for (int j = 0; j < k; j++)
-        {
-            double s = 0;
-            for (int i = 0; i < d; i++)
-            {
-                double e = (double)x[i] - cb[j * d + i];
-                s += e * e;
-            }
-            if (s < bestD)
-            {
-                bestD = s;
-                best = j;
-            }
-        }
-        return best;
-    }
-
-    private static float[] Gaussian(Random rng, int n, double scale)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(ResidualVectorQuantizerTests.Gauss(rng) * scale);
-        return a;
     }
 }
