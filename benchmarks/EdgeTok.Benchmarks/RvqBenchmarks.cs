@@ -57,7 +57,7 @@ public class RvqBenchmarks
         int ortDiff = Diff(native);
         NaiveDotLoop();
         int naiveDiff = Diff(native);
-        Console.WriteLine($"// RVQ check ({Shape}, native search {(_rvq.Screened ? "screened-int8" : "float32")}): float32 search differs on {f32Diff}/{native.Length} codes, ORT graph on {ortDiff}, naive loop on {naiveDiff}");
+        Console.WriteLine($"// RVQ check ({Shape}, native search {(_rvq.Screened ? "screened-int8" : _rvq.UsesSmallCodebookSearch ? "small-codebook" : "float32")}): float32 search differs on {f32Diff}/{native.Length} codes, ORT graph on {ortDiff}, naive loop on {naiveDiff}");
     }
 
     [GlobalCleanup]
