@@ -21,10 +21,10 @@ namespace EdgeTok.Audio.Quantization;
 /// </summary>
 internal static class ScreenedSearch
 {
-    /// <summary>Screening pays off from this many codewords (the candidate stage is per row).</summary>
+    /// <summary>Smallest codebook screened: the candidate stage is a fixed cost per row, and smaller codebooks take the other searches.</summary>
     internal const int MinCodewords = 128;
 
-    /// <summary>Dimension range: from 16 (below, rows are too short to amortise the rounding), up to 1024 (integer sums stay exact in float32).</summary>
+    /// <summary>Dimension range: from 16 (shorter rows were not measured to gain; SNAC's 8 takes the float32 search), up to 1024 (integer sums stay exact in float32).</summary>
     internal const int MinDimension = 16, MaxDimension = 1024;
 
     // Rows or codewords beyond this magnitude take the float32 search: scores then stay far from overflow.
@@ -36,7 +36,7 @@ internal static class ScreenedSearch
     /// <summary>Bytes of scratch for <paramref name="rows"/> rows: packed 8-bit rows.</summary>
     internal static int ScratchBytes(QuantizedCodebook qc, int rows) => qc.PackedBytes(rows);
 
-    /// <summary>Floats of scratch for <paramref name="rows"/> rows: lane state and four per-row values.</summary>
+    /// <summary>Floats of scratch for <paramref name="rows"/> rows: lane state, three per-row values and one row of candidate scores.</summary>
     internal static int ScratchFloats(QuantizedCodebook qc, int rows)
     {
         int padded = (rows + QuantizedCodebook.GroupRows - 1) / QuantizedCodebook.GroupRows * QuantizedCodebook.GroupRows;
@@ -45,8 +45,8 @@ internal static class ScreenedSearch
 
     /// <summary>
     /// Rows between finding a row's candidates (and prefetching their float32 codewords) and re-ranking
-    /// them: the codebook rows are scattered through memory the screening never touches, and waiting for
-    /// each in turn cost more than the screening's bookkeeping.
+    /// them: those codewords lie in memory the screening never touches, so the re-rank would otherwise
+    /// wait on each cache miss in turn.
     /// </summary>
     private const int PrefetchRows = 3;
 
