@@ -40,7 +40,7 @@ internal static class ScreenedSearch
     internal static int ScratchFloats(QuantizedCodebook qc, int rows)
     {
         int padded = (rows + QuantizedCodebook.GroupRows - 1) / QuantizedCodebook.GroupRows * QuantizedCodebook.GroupRows;
-        return padded * (QuantizedCodebook.StateStride + 3) + qc.K;
+        return padded * (QuantizedCodebook.StateStride + 3) + qc.K + 16;
     }
 
     /// <summary>
@@ -67,6 +67,8 @@ internal static class ScreenedSearch
         if (rows < 0 || x.Length < rows * d || best.Length < rows || codebook.Length < k * d
             || bytes.Length < ScratchBytes(qc, rows) || floats.Length < ScratchFloats(qc, rows) || ints.Length < ScratchInts(qc))
             throw new ArgumentException("ScreenedSearch.Search: buffer too small");
+        // The lane state is loaded and stored as whole vectors at every step: start it on a cache line.
+        floats = floats[NearestCodeword.AlignedStart(floats)..];
         var state = floats[..(padded * QuantizedCodebook.StateStride)];
         var rowScale = floats.Slice(padded * QuantizedCodebook.StateStride, padded);
         var window = floats.Slice(padded * (QuantizedCodebook.StateStride + 1), padded);
