@@ -41,7 +41,7 @@ internal sealed class CodebookPanels
         _matrix = new PanelMatrix(codebook, k, d);
         PanelCount = _matrix.PanelCount;
         _norms = GC.AllocateArray<float>(PanelCount * PanelWidth + PanelWidth, pinned: true);
-        _normOffset = AlignedOffset(_norms);
+        _normOffset = CacheLine.Offset(_norms);
         Norms.Fill(float.PositiveInfinity);
         norms[..k].CopyTo(Norms);
         float maxNorm2 = 0;
@@ -52,12 +52,6 @@ internal sealed class CodebookPanels
     public int K { get; }
 
     private Span<float> Norms => _norms.AsSpan(_normOffset, PanelCount * PanelWidth);
-
-    private static unsafe int AlignedOffset(float[] pinned)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        return (int)((64 - address % 64) % 64 / sizeof(float));
-    }
 
     public int D { get; }
 

@@ -43,7 +43,7 @@ internal sealed class PanelMatrix
         K = k;
         PanelCount = (n + Width - 1) / Width;
         _store = GC.AllocateArray<float>(PanelCount * k * Width + Width, pinned: true);
-        _offset = AlignmentOffset(_store);
+        _offset = CacheLine.Offset(_store);
         var panels = _store.AsSpan(_offset, PanelCount * k * Width);
         for (int j = 0; j < n; j++)
         {
@@ -63,12 +63,6 @@ internal sealed class PanelMatrix
     public int PanelCount { get; }
 
     private ref float Panels => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_store), _offset);
-
-    private static unsafe int AlignmentOffset(float[] pinned)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        return (int)((64 - address % 64) % 64 / sizeof(float));
-    }
 
     /// <summary>Floats <see cref="PackRows"/> writes for <paramref name="rows"/> rows of length <paramref name="k"/>.</summary>
     public static int PackedLength(int rows, int k) => (rows + GroupRows - 1) / GroupRows * GroupRows * k;

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using EdgeTok.Numerics;
 
 namespace EdgeTok.Audio.Quantization;
 
@@ -56,7 +57,7 @@ internal sealed class QuantizedCodebook
         StepCount = (k + StepWidth - 1) / StepWidth;
         int panelBytes = Steps4 * 32;
         _store = GC.AllocateArray<sbyte>(StepCount * 3 * panelBytes + 64, pinned: true);
-        _offset = AlignmentOffset(_store);
+        _offset = CacheLine.Offset(_store);
         _bias = new int[PaddedK];
         _scale = new float[PaddedK];
         _norms = new float[PaddedK];
@@ -124,12 +125,6 @@ internal sealed class QuantizedCodebook
 
     /// <summary>Whether <see cref="Scan(ReadOnlySpan{byte}, int, ReadOnlySpan{float}, Span{float})"/> runs on AVX-VNNI here (otherwise a scalar loop with the same results).</summary>
     public static bool IsAccelerated => AvxVnni.IsSupported;
-
-    private static unsafe int AlignmentOffset(sbyte[] pinned)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        return (int)((64 - address % 64) % 64);
-    }
 
     /// <summary>
     /// Screens <paramref name="rows"/> rows packed as groups of 4 ([Steps4][4 rows][4 bytes] per group,

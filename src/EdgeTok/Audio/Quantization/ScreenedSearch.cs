@@ -68,7 +68,7 @@ internal static class ScreenedSearch
             || bytes.Length < ScratchBytes(qc, rows) || floats.Length < ScratchFloats(qc, rows) || ints.Length < ScratchInts(qc))
             throw new ArgumentException("ScreenedSearch.Search: buffer too small");
         // The lane state is loaded and stored as whole vectors at every step: start it on a cache line.
-        floats = floats[NearestCodeword.AlignedStart(floats)..];
+        floats = floats[CacheLine.Offset(floats)..];
         var state = floats[..(padded * QuantizedCodebook.StateStride)];
         var rowScale = floats.Slice(padded * QuantizedCodebook.StateStride, padded);
         var window = floats.Slice(padded * (QuantizedCodebook.StateStride + 1), padded);

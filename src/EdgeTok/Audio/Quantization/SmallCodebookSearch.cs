@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using EdgeTok.Numerics;
 
 namespace EdgeTok.Audio.Quantization;
 
@@ -61,7 +62,7 @@ internal sealed partial class SmallCodebookSearch
         D = d;
         PaddedK = (k + Lanes - 1) / Lanes * Lanes;
         _store = GC.AllocateArray<float>(levels * PaddedK * d + Lanes, pinned: true);
-        _offset = AlignmentOffset(_store);
+        _offset = CacheLine.Offset(_store);
         _norms = new float[levels * PaddedK];
         _norms.AsSpan().Fill(float.PositiveInfinity);
         _bandConst = new float[levels];
@@ -104,12 +105,6 @@ internal sealed partial class SmallCodebookSearch
 
     /// <summary>Frames per block: their residuals (BlockFrames × D floats, ≤ 16 KB) stay in L1 across the levels.</summary>
     public int BlockFrames { get; }
-
-    private static unsafe int AlignmentOffset(float[] pinned)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        return (int)((64 - address % 64) % 64 / sizeof(float));
-    }
 
     /// <summary>
     /// Encodes <paramref name="frames"/> rows of <paramref name="latent"/> [frames, D] with the first
