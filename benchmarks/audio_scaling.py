@@ -15,13 +15,11 @@ stdout and the plot to --svg.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_json import run_json
 from svgplot import Panel, Series, write_svg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,10 +37,7 @@ def run(exe: str, *args: str) -> dict:
     cmd = [exe, *args, "--json"]
     env = dict(os.environ)
     env.setdefault("EDGETOK_MODEL_PATH", str(SHARED / "models"))
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=7200, env=env)
-    if r.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr}")
-    return json.loads(r.stdout)
+    return run_json(cmd, env=env, timeout=7200)
 
 
 def main() -> None:

@@ -16,12 +16,12 @@ per-iteration ratios).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
+
+from cli_json import run_json
 
 ROOT = Path(__file__).resolve().parents[1]
 # name: levels, bins, dim, frames (10 s of latent frames), iteration multiplier (the small shapes take
@@ -41,10 +41,7 @@ def bench(exe: str, shape: tuple, iterations: int, onnx: bool, env: dict | None 
     iterations *= mult
     cmd = [exe, "bench", "rvq", "--levels", str(L), "--bins", str(K), "--dim", str(D), "--frames", str(T),
            "--iterations", str(iterations), "--json"] + (["--onnx"] if onnx else []) + extra
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
-    if r.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr}")
-    return json.loads(r.stdout)
+    return run_json(cmd, env=env)
 
 
 def stats(v: list[float]) -> str:

@@ -12,12 +12,10 @@ printed. Writes a Markdown table to stdout and the plot to --svg.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_json import run_json
 from svgplot import Panel, Series, write_svg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,10 +27,7 @@ HORIZONS = [96, 192, 336, 720]
 def bench(exe: str, series: Path, context: int, horizon: int, iterations: int) -> dict:
     cmd = [exe, "bench", "kairos", "--model", str(GOLDEN), "--input", str(series), "--horizon", str(horizon),
            "--context", str(context), "--iterations", str(iterations), "--json"]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
-    if r.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr}")
-    return json.loads(r.stdout)
+    return run_json(cmd)
 
 
 def main() -> None:

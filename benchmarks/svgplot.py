@@ -46,6 +46,8 @@ def write_svg(panels: list[Panel], path: Path, width: int = 440, pad_left: int =
         ox = pi * W
         pw, ph = W - PAD_L - PAD_R, H - PAD_T - PAD_B
         x0, x1 = math.log10(min(p.xs)), math.log10(max(p.xs))
+        if x1 == x0:  # a single x value (e.g. --max-seconds 1): give the axis some width
+            x0, x1 = x0 - 0.5, x1 + 0.5
         ys_all = [y for s in p.series for y in s.ys]
         if p.logy:
             y0, y1 = math.floor(math.log10(min(ys_all))), math.ceil(math.log10(max(ys_all)))
